@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+
+namespace NexusTrade.Api.Quotes;
+
+public static class QuoteEndpoints
+{
+    public static IEndpointRouteBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var quotes = endpoints.MapGroup("/api/quotes").WithTags("Quotes");
+        quotes.MapGet("/{symbol}", GetQuoteAsync).WithName("GetQuote");
+        quotes.MapGet("", GetQuotesAsync).WithName("GetQuotes");
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetQuoteAsync(string symbol, QuoteService quotes, CancellationToken cancellationToken)
+    {
+        if (!SymbolRules.TryNormalize(symbol, out var normalized))
+        {
+            return Problems.BadRequest("Invalid symbol", $"'{SymbolRules.Excerpt(symbol)}' is not a valid symbol: {SymbolRules.Description}.");
+        }
+
+        var result = await quotes.GetQuoteAsync(normalized, cancellationToken);
+        return result.Status switch
+        {
+            QuoteStatus.Ok => Results.Ok(result.Quote),
+            QuoteStatus.NotFound => Problems.NotFound("Unknown symbol", result.Reason!),
+            _ => Problems.Unavailable("Quote unavailable", result.Reason!),
+        };
+    }
+
+    private static async Task<IResult> GetQuotesAsync(HttpContext http, QuoteService quotes, IOptions<QuoteOptions> options, CancellationToken cancellationToken)
+    {
+        var raw = http.Request.Query["symbols"];
+        if (raw.Count != 1 || string.IsNullOrWhiteSpace(raw[0]))
+        {
+            return Problems.BadRequest("Missing symbols", "Pass one 'symbols' query parameter with a comma-separated list, for example ?symbols=AAPL,MSFT.");
+        }
+
+        var parts = raw[0]!.Split(',', StringSplitOptions.TrimEntries);
+        var max = options.Value.MaxSymbolsPerRequest;
+        if (parts.Length > max)
+        {
+            return Problems.BadRequest("Too many symbols", $"At most {max} symbols per request; {parts.Length} were given.");
+        }
+
+        var symbols = new List<string>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (!SymbolRules.TryNormalize(part, out var symbol))
+            {
+                return Problems.BadRequest("Invalid symbol", $"'{SymbolRules.Excerpt(part)}' is not a valid symbol: {SymbolRules.Description}.");
+            }
+            if (!symbols.Contains(symbol)) symbols.Add(symbol);
+        }
+
+        var results = await Task.WhenAll(symbols.Select(s => quotes.GetQuoteAsync(s, cancellationToken)));
+        var served = results.Where(r => r.Status == QuoteStatus.Ok).Select(r => r.Quote!).ToArray();
+        var errors = symbols.Zip(results).Where(p => p.Second.Status != QuoteStatus.Ok)
+            .Select(p => new QuoteError(p.First, p.Second.Status == QuoteStatus.NotFound ? "not_found" : "unavailable", p.Second.Reason!))
+            .ToArray();
+
+        if (served.Length == 0 && errors.Any(e => e.Error == "unavailable"))
+        {
+            return Problems.Unavailable("Quotes unavailable", string.Join(" ", errors.Select(e => $"{e.Symbol}: {e.Reason}")));
+        }
+        return Results.Ok(new QuoteBatch(served, errors));
+    }
+
+    public sealed record QuoteError(string Symbol, string Error, string Reason);
+
+    public sealed record QuoteBatch(IReadOnlyList<Quote> Quotes, IReadOnlyList<QuoteError> Errors);
+}

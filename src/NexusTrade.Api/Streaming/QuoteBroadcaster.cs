@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using NexusTrade.Api.Quotes;
+
+namespace NexusTrade.Api.Streaming;
+
+/// <summary>
+/// Every push interval, fetches each subscribed symbol once (through the cache) and hands an update to every
+/// subscriber when the quote changed since the last push. Each update is serialised once, whatever the fan-out.
+/// </summary>
+public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, TimeProvider time,
+    IOptions<QuoteStreamOptions> options, ILogger<QuoteBroadcaster> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, QuoteVersion> _lastPushed = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PushInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await PushChangedQuotesAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Quote push failed; retrying on the next tick");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PushChangedQuotesAsync(CancellationToken cancellationToken)
+    {
+        var symbols = hub.Symbols.ToArray();
+        foreach (var gone in _lastPushed.Keys.Except(symbols)) _lastPushed.TryRemove(gone, out _);
+        if (symbols.Length == 0) return;
+
+        await Parallel.ForEachAsync(symbols, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (symbol, ct) =>
+            {
+                var result = await quotes.GetQuoteAsync(symbol, ct);
+                if (result.Quote is not { } quote) return;
+                var version = new QuoteVersion(quote.Price, quote.VendorTimestamp, quote.Provider, quote.Stale);
+                if (_lastPushed.TryGetValue(symbol, out var last) && last == version) return;
+                _lastPushed[symbol] = version;
+                Publish(symbol, quote);
+            });
+    }
+
+    public void Publish(string symbol, Quote quote)
+    {
+        var message = ServerMessages.QuoteUpdate(quote, time.GetUtcNow());
+        foreach (var session in hub.SubscribersOf(symbol)) session.EnqueueQuote(symbol, message);
+    }
+
+    /// <summary>What makes an update worth pushing: a new price, a newer vendor time, another provider, or staleness.</summary>
+    private readonly record struct QuoteVersion(decimal Price, DateTimeOffset VendorTimestamp, string Provider, bool Stale);
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NexusTrade.Api.Streaming;
+
+public sealed class QuoteStreamOptions
+{
+    public const string SectionName = "QuoteStream";
+
+    [Range(1, 500, ErrorMessage = "QuoteStream:MaxSubscriptionsPerConnection must be between 1 and 500.")]
+    public int MaxSubscriptionsPerConnection { get; set; } = 50;
+
+    /// <summary>Distinct symbols streamed over all connections: bounds the provider load a crowd of clients can cause.</summary>
+    [Range(1, 100_000, ErrorMessage = "QuoteStream:MaxDistinctSymbols must be between 1 and 100000.")]
+    public int MaxDistinctSymbols { get; set; } = 2_000;
+
+    [Range(1, 1_000_000, ErrorMessage = "QuoteStream:MaxConnections must be between 1 and 1000000.")]
+    public int MaxConnections { get; set; } = 5_000;
+
+    /// <summary>Largest client message accepted; a larger one closes the connection with 1009.</summary>
+    [Range(64, 65_536, ErrorMessage = "QuoteStream:MaxMessageBytes must be between 64 and 65536.")]
+    public int MaxMessageBytes { get; set; } = 4_096;
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "QuoteStream:PushInterval must be between 50 ms and 1 minute.")]
+    public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "QuoteStream:KeepAliveInterval must be between 1 second and 10 minutes.")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A send that has not completed after this long marks the client as a slow reader, which is disconnected.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "QuoteStream:SendTimeout must be between 100 ms and 1 minute.")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Replies (acks, pongs) queued for one client; a client that lets more pile up is disconnected.</summary>
+    [Range(1, 1_000, ErrorMessage = "QuoteStream:MaxPendingReplies must be between 1 and 1000.")]
+    public int MaxPendingReplies { get; set; } = 32;
+}

@@ -1,0 +1,39 @@
+using NexusTrade.AppHost.Components;
+using NexusTrade.AppHost.Infrastructure;
+
+// NexusTrade: the market-data API, its dependencies and the monitoring stack around it.
+//
+//   clients ──REST/WebSocket──▶ api ──▶ redis (quote cache)
+//                                  └──▶ marketfeed-primary ─fail-over─▶ marketfeed-secondary
+//   prometheus ──scrapes──▶ api, node-exporter, redis-exporter, alertmanager, itself
+//   prometheus ──alerts──▶ alertmanager ──notifies──▶ alert-inbox (Slack, PagerDuty, e-mail stand-ins)
+//   grafana ──queries──▶ prometheus, alertmanager
+var builder = DistributedApplication.CreateBuilder(args);
+var runtime = StackRuntime.Resolve(builder);
+
+// Secrets: generated on first run and kept in user secrets; never in a file of the repository.
+var redisPassword = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+var marketDataApiKey = builder.AddParameter("marketdata-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+var grafanaPassword = builder.AddParameter("grafana-admin-password", new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true);
+
+// Application
+var redis = builder.AddQuoteCacheRedis("redis", runtime, redisPassword);
+var primary = builder.AddMarketFeed("marketfeed-primary", marketDataApiKey);
+var secondary = builder.AddMarketFeed("marketfeed-secondary", marketDataApiKey);
+var api = builder.AddProject<Projects.NexusTrade_Api>("api")
+    .WithReference(redis).WaitFor(redis)
+    .WithMarketDataProviders(marketDataApiKey, primary, secondary)
+    .WithHttpHealthCheck("/health");
+
+// Monitoring
+var nodeExporter = builder.AddNodeExporter("node-exporter", runtime);
+var redisExporter = builder.AddRedisExporter("redis-exporter", runtime, redis, redisPassword);
+var alertInbox = builder.AddAlertInbox("alert-inbox", marketDataApiKey);
+var alertmanager = builder.AddAlertmanager("alertmanager", runtime, alertInbox);
+var prometheus = builder.AddPrometheus("prometheus", runtime, alertmanager)
+    .WithScrapeTarget("api", api)
+    .WithScrapeTarget("node-exporter", nodeExporter)
+    .WithScrapeTarget("redis-exporter", redisExporter);
+builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
+
+builder.Build().Run();

@@ -1,0 +1,53 @@
+using Aspire.Hosting.ApplicationModel;
+using NexusTrade.AppHost.Infrastructure;
+
+namespace NexusTrade.AppHost.Components;
+
+public static class AlertmanagerComponent
+{
+    public const string ContainerImage = "quay.io/prometheus/alertmanager";
+    public const string ContainerTag = "v0.27.0";
+
+    /// <summary>
+    /// Alertmanager with the repository's route tree, receivers and templates. Locally, the receivers deliver to the
+    /// alert inbox (Slack webhook, PagerDuty Events API v2, SMTP and a dead-man's-switch webhook, all captured and
+    /// shown by the inbox) instead of the real services: only <c>global</c> endpoints and secret files differ.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithEndpoints> AddAlertmanager(this IDistributedApplicationBuilder builder, string name,
+        StackRuntime runtime, IResourceBuilder<ProjectResource> inbox)
+    {
+        var etc = runtime.State(name, "etc");
+        var configFile = Path.Combine(etc, "alertmanager.yml");
+        if (runtime.IsHost)
+        {
+            var process = builder.AddHostProcess(name, "prometheus-alertmanager", "prometheus-alertmanager", runtime.State(name));
+            process.WithArgs(context =>
+            {
+                context.Args.Add($"--config.file={configFile}");
+                context.Args.Add($"--storage.path={runtime.State(name, "data")}");
+                context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
+                // No gossip port: a single local instance, and nothing listens beyond loopback.
+                context.Args.Add("--cluster.listen-address=");
+            });
+            return process.WithLocalDelivery(runtime, etc, inbox);
+        }
+
+        return builder.AddPinnedContainer(name, ContainerImage, ContainerTag, 9093)
+                .WithBindMount(etc, "/etc/alertmanager", isReadOnly: true)
+                .WithVolume("nexustrade-alertmanager-data", "/alertmanager")
+                .WithArgs("--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address=")
+                .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
+                .WithLocalDelivery(runtime, etc, inbox);
+    }
+
+    private static IResourceBuilder<T> WithLocalDelivery<T>(this IResourceBuilder<T> alertmanager, StackRuntime runtime, string etc,
+        IResourceBuilder<ProjectResource> inbox) where T : IResourceWithEndpoints, IResourceWithWaitSupport
+    {
+        alertmanager.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(alertmanager.Resource, async (_, cancellationToken) =>
+        {
+            var delivery = AlertmanagerLocalProfile.ForInbox(inbox.Resource, runtime);
+            await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
+        });
+        return alertmanager.WithHttpHealthCheck("/-/ready").WaitFor(inbox);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using NexusTrade.AppHost.Infrastructure;
+
+namespace NexusTrade.AppHost.Components;
+
+/// <summary>A Prometheus scrape job: the job name and the endpoint it scrapes.</summary>
+public sealed record ScrapeTargetAnnotation(string Job, EndpointReference Endpoint) : IResourceAnnotation;
+
+public static class PrometheusComponent
+{
+    public const string ContainerImage = "quay.io/prometheus/prometheus";
+    public const string ContainerTag = "v2.55.1";
+
+    /// <summary>
+    /// Prometheus with the repository's <c>prometheus/prometheus.yml</c> and <c>prometheus/rules/</c>; the scrape and
+    /// Alertmanager targets are written into <c>targets/*.json</c> (file service discovery) once the ports are known.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithEndpoints> AddPrometheus(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime,
+        IResourceBuilder<IResourceWithEndpoints> alertmanager)
+    {
+        var targetsDirectory = runtime.State(name, "targets");
+        if (runtime.IsHost)
+        {
+            // Prometheus resolves rule and target paths relative to the config file, so the config sits in the state
+            // directory as a link to the repository's file, next to links to its rules and the generated targets.
+            var etc = runtime.State(name, "etc");
+            Link(Path.Combine(etc, "prometheus.yml"), Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"));
+            Link(Path.Combine(etc, "rules"), Path.Combine(runtime.PrometheusDirectory, "rules"));
+            Link(Path.Combine(etc, "targets"), targetsDirectory);
+            var process = builder.AddHostProcess(name, "prometheus", "prometheus", runtime.State(name));
+            process.WithArgs(context =>
+            {
+                context.Args.Add($"--config.file={Path.Combine(etc, "prometheus.yml")}");
+                context.Args.Add($"--storage.tsdb.path={runtime.State(name, "data")}");
+                context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
+                context.Args.Add("--web.enable-lifecycle");
+                context.Args.Add("--storage.tsdb.retention.time=15d");
+            });
+            return process.WithTargetsAndAlerting(targetsDirectory, runtime, alertmanager);
+        }
+
+        return builder.AddPinnedContainer(name, ContainerImage, ContainerTag, 9090)
+                .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"), "/etc/prometheus/prometheus.yml", isReadOnly: true)
+                .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "rules"), "/etc/prometheus/rules", isReadOnly: true)
+                .WithBindMount(targetsDirectory, "/etc/prometheus/targets", isReadOnly: true)
+                .WithVolume("nexustrade-prometheus-data", "/prometheus")
+                .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
+                    "--web.enable-lifecycle", "--storage.tsdb.retention.time=15d")
+                .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
+                .WithTargetsAndAlerting(targetsDirectory, runtime, alertmanager);
+    }
+
+    /// <summary>
+    /// Prometheus scrapes itself and Alertmanager (from the same target file it sends alerts to), and starts after
+    /// Alertmanager; it does not wait for the application, so that monitoring comes up even when the API cannot.
+    /// </summary>
+    private static IResourceBuilder<T> WithTargetsAndAlerting<T>(this IResourceBuilder<T> prometheus, string targetsDirectory, StackRuntime runtime,
+        IResourceBuilder<IResourceWithEndpoints> alertmanager) where T : IResourceWithEndpoints, IResourceWithWaitSupport
+    {
+        prometheus.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus.Resource, async (_, cancellationToken) =>
+            await WriteTargetFilesAsync(prometheus.Resource, targetsDirectory, runtime, cancellationToken));
+        return prometheus
+            .WithAnnotation(new ScrapeTargetAnnotation("prometheus", prometheus.GetEndpoint(StackResourceExtensions.HttpEndpoint)))
+            .WithAnnotation(new ScrapeTargetAnnotation("alertmanager", alertmanager.GetEndpoint(StackResourceExtensions.HttpEndpoint)))
+            .WithHttpHealthCheck("/-/ready")
+            .WaitFor(alertmanager);
+    }
+
+    /// <summary>Adds a scrape job named <paramref name="job"/> for the resource's HTTP endpoint.</summary>
+    public static IResourceBuilder<IResourceWithEndpoints> WithScrapeTarget(this IResourceBuilder<IResourceWithEndpoints> prometheus, string job,
+        IResourceBuilder<IResourceWithEndpoints> target) =>
+        prometheus.WithAnnotation(new ScrapeTargetAnnotation(job, target.GetEndpoint(StackResourceExtensions.HttpEndpoint)));
+
+    private static async Task WriteTargetFilesAsync(IResource prometheus, string directory, StackRuntime runtime, CancellationToken cancellationToken)
+    {
+        foreach (var target in prometheus.Annotations.OfType<ScrapeTargetAnnotation>())
+        {
+            var content = JsonSerializer.Serialize(new[] { new { targets = new[] { Address(target.Endpoint, runtime) }, labels = new Dictionary<string, string>() } });
+            // Written to a temporary file and renamed: Prometheus watches the directory and must never read half a file.
+            var path = Path.Combine(directory, target.Job + ".json");
+            await File.WriteAllTextAsync(path + ".tmp", content, cancellationToken);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+    }
+
+    /// <summary>host:port as Prometheus reaches it: loopback for host processes, the container network otherwise.</summary>
+    private static string Address(EndpointReference endpoint, StackRuntime runtime) => runtime.IsHost
+        ? $"{(endpoint.Host == "localhost" ? "127.0.0.1" : endpoint.Host)}:{endpoint.Port}"
+        : endpoint.Resource is ContainerResource
+            ? $"{endpoint.Resource.Name}:{endpoint.TargetPort}"
+            : $"host.docker.internal:{endpoint.Port}";
+
+    private static void Link(string path, string target)
+    {
+        if (Directory.Exists(path) || File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        {
+            if (new FileInfo(path).LinkTarget == target) return;
+            File.Delete(path);
+        }
+        if (Directory.Exists(target)) Directory.CreateSymbolicLink(path, target);
+        else File.CreateSymbolicLink(path, target);
+    }
+}

@@ -1,0 +1,25 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace NexusTrade.AppHost.Infrastructure;
+
+/// <summary>Small pieces every stack component uses, whichever runtime it runs on.</summary>
+public static class StackResourceExtensions
+{
+    public const string HttpEndpoint = "http";
+
+    /// <summary>A host process from a Debian package with a dynamic, loopback-only HTTP endpoint (no proxy: scrape targets see the real port).</summary>
+    public static IResourceBuilder<ExecutableResource> AddHostProcess(this IDistributedApplicationBuilder builder, string name,
+        string binary, string debianPackage, string workingDirectory) =>
+        builder.AddExecutable(name, StackRuntime.RequireBinary(binary, debianPackage), workingDirectory)
+            .WithHttpEndpoint(name: HttpEndpoint, isProxied: false);
+
+    /// <summary><c>127.0.0.1:{port}</c> of the resource's own HTTP endpoint, for <c>--web.listen-address</c> style flags.</summary>
+    public static ReferenceExpression LoopbackListenAddress(this IResourceBuilder<IResourceWithEndpoints> resource, string endpoint = HttpEndpoint) =>
+        ReferenceExpression.Create($"127.0.0.1:{resource.GetEndpoint(endpoint).Property(EndpointProperty.TargetPort)}");
+
+    /// <summary>The pinned official image of a component, its config mounted read-only.</summary>
+    public static IResourceBuilder<ContainerResource> AddPinnedContainer(this IDistributedApplicationBuilder builder, string name,
+        string image, string tag, int targetPort) =>
+        builder.AddContainer(name, image, tag)
+            .WithHttpEndpoint(name: HttpEndpoint, targetPort: targetPort);
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+
+namespace NexusTrade.AppHost.Infrastructure;
+
+public enum RuntimeMode { Container, Host }
+
+/// <summary>
+/// Where the infrastructure (Redis, Prometheus, Alertmanager, Grafana, exporters) runs: as pinned containers, or as
+/// host processes from Debian packages. Chosen by <c>NexusTrade:Runtime</c> (auto, container, host).
+/// </summary>
+public sealed class StackRuntime
+{
+    public const string RuntimeKey = "NexusTrade:Runtime";
+    public const string StateDirectoryKey = "NexusTrade:StateDirectory";
+    public const string ConfigRootKey = "NexusTrade:ConfigRoot";
+
+    private StackRuntime(RuntimeMode mode, string configRoot, string stateDirectory)
+    {
+        Mode = mode;
+        ConfigRoot = configRoot;
+        StateDirectory = stateDirectory;
+    }
+
+    public RuntimeMode Mode { get; }
+
+    public bool IsHost => Mode == RuntimeMode.Host;
+
+    /// <summary>The repository root: <c>prometheus/</c> and <c>grafana/</c> live here, the one source of truth for every runtime.</summary>
+    public string ConfigRoot { get; }
+
+    /// <summary>Host mode: data, generated config and secrets of the host processes (never inside the repository's tracked files).</summary>
+    public string StateDirectory { get; }
+
+    public string PrometheusDirectory => Path.Combine(ConfigRoot, "prometheus");
+
+    public string GrafanaDirectory => Path.Combine(ConfigRoot, "grafana");
+
+    /// <summary>A directory under the state directory, created if missing.</summary>
+    public string State(params string[] parts) => Directory.CreateDirectory(Path.Combine([StateDirectory, .. parts])).FullName;
+
+    public static StackRuntime Resolve(IDistributedApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var configRoot = Path.GetFullPath(configuration[ConfigRootKey] ?? Path.Combine(builder.AppHostDirectory, "..", ".."));
+        if (!File.Exists(Path.Combine(configRoot, "prometheus", "prometheus.yml")))
+        {
+            throw new InvalidOperationException(
+                $"{ConfigRootKey} '{configRoot}' does not contain prometheus/prometheus.yml: point it at the NexusTrade repository root.");
+        }
+        var stateDirectory = Path.GetFullPath(configuration[StateDirectoryKey] ?? Path.Combine(configRoot, ".state"));
+
+        var requested = configuration[RuntimeKey] ?? "auto";
+        RuntimeMode mode = requested.ToLowerInvariant() switch
+        {
+            // Publishing describes containers whatever this machine can run.
+            _ when builder.ExecutionContext.IsPublishMode => RuntimeMode.Container,
+            "container" => RuntimeMode.Container,
+            "host" => RuntimeMode.Host,
+            "auto" => ContainerRuntimeAnswers() ? RuntimeMode.Container : RuntimeMode.Host,
+            _ => throw new InvalidOperationException($"{RuntimeKey} is '{requested}': use auto, container or host."),
+        };
+        return new StackRuntime(mode, configRoot, stateDirectory);
+    }
+
+    /// <summary>The full path of a host binary, or a clear error that names the package to install.</summary>
+    public static string RequireBinary(string binary, string debianPackage) =>
+        FindOnPath(binary) ?? throw new InvalidOperationException(
+            $"'{binary}' was not found on PATH. Install the Debian package '{debianPackage}' (scripts/bootstrap.sh installs them all), " +
+            $"or run with a container runtime ({RuntimeKey}=container).");
+
+    public static string? FindOnPath(string binary) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, binary))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>True when `docker info` (or `podman info`) answers within a few seconds: a client alone is not enough.</summary>
+    private static bool ContainerRuntimeAnswers()
+    {
+        foreach (var client in new[] { "docker", "podman" })
+        {
+            if (FindOnPath(client) is not { } path) continue;
+            try
+            {
+                using var process = Process.Start(new ProcessStartInfo(path, "info")
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                })!;
+                process.StandardOutput.ReadToEndAsync();
+                process.StandardError.ReadToEndAsync();
+                if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+                {
+                    process.Kill(entireProcessTree: true);
+                    continue;
+                }
+                if (process.ExitCode == 0) return true;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+            }
+        }
+        return false;
+    }
+}
