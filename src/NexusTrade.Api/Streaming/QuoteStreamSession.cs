@@ -190,6 +190,11 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
 
     private DisconnectReason? Subscribe(string[]? requested)
     {
+        if (requested?.Length > options.MaxSubscriptionsPerConnection)
+        {
+            return RequestClose(WebSocketCloseStatus.PolicyViolation, $"subscription limit is {options.MaxSubscriptionsPerConnection} symbols per connection",
+                DisconnectReason.PolicyViolation);
+        }
         if (ValidateSymbols(requested) is not { } symbols)
         {
             return RequestClose(WebSocketCloseStatus.PolicyViolation, "symbols must be a non-empty array of valid symbols (e.g. AAPL, BRK.B)",

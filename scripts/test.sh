@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The test command: builds the solution, runs every test (unit, promtool/amtool, dashboards, manifests, and the
+# integration tests that start the real stack in host mode), prints "N passed, N failed", and fails if a test left
+# a stack process running. Extra arguments go to `dotnet test` (for example --filter "FullyQualifiedName~Unit").
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+stack_processes() {
+  # PIDs of the stack's process kinds (not killed here: only reported if a test leaves one behind).
+  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|\/dcp$|NexusTrade\.(Api|MarketFeed|AppHost))/ {print $1}' | sort
+}
+
+before=$(stack_processes)
+results_dir=$(mktemp -d)
+trap 'rm -rf "$results_dir"' EXIT
+
+dotnet test NexusTrade.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results_dir" "$@"
+status=$?
+
+sleep 2
+leftover=$(comm -13 <(echo "$before") <(stack_processes) | tr '\n' ' ')
+
+read -r passed failed skipped < <(python3 - "$results_dir" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(passed, failed, skipped)
+PY
+)
+
+if [ -n "${leftover// /}" ]; then
+  echo "Tests left stack processes running (PIDs: $leftover):" >&2
+  for pid in $leftover; do ps -o pid=,args= -p "$pid" >&2 || true; done
+  failed=$((failed + 1))
+  status=1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1  # the run itself failed (build error, crash) without a failed test to show for it
+fi
+
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace NexusTrade.Tests.Integration;
+
+/// <summary>
+/// The whole NexusTrade stack, started once for every integration test: the real AppHost in host mode (real Redis,
+/// Prometheus, Alertmanager and exporters from Debian packages), with its own state directory and dynamic ports.
+/// Disposing it stops every process it started.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    /// <summary>The resources that must become healthy (Grafana only when a grafana binary exists; it is checked separately).</summary>
+    public static readonly string[] CoreResources =
+        ["redis", "marketfeed-primary", "marketfeed-secondary", "api", "node-exporter", "redis-exporter", "alert-inbox", "alertmanager", "prometheus"];
+
+    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "nexustrade-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public TimeSpan StartupTime { get; private set; }
+
+    public HttpClient Api { get; private set; } = null!;
+    public HttpClient Prometheus { get; private set; } = null!;
+    public HttpClient Alertmanager { get; private set; } = null!;
+    public HttpClient Inbox { get; private set; } = null!;
+
+    public HttpClient MarketFeed(string name) => App.CreateHttpClient(name, "http");
+
+    public string StateDirectory => _stateDirectory;
+
+    public async Task InitializeAsync()
+    {
+        var started = Stopwatch.StartNew();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
+            ["--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={_stateDirectory}"]);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // No standard resilience handler: tests must see failures as they happen, not retried away.
+        _app = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await _app.StartAsync(timeout.Token);
+        foreach (var resource in CoreResources)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        StartupTime = started.Elapsed;
+
+        Api = App.CreateHttpClient("api", "http");
+        Prometheus = App.CreateHttpClient("prometheus", "http");
+        Alertmanager = App.CreateHttpClient("alertmanager", "http");
+        Inbox = App.CreateHttpClient("alert-inbox", "http");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Runs an instant PromQL query and returns the result vector.</summary>
+    public async Task<JsonElement> QueryAsync(string promql)
+    {
+        var response = await Prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql));
+        Assert.Equal("success", response.GetProperty("status").GetString());
+        return response.GetProperty("data").GetProperty("result");
+    }
+
+    public async Task SetFaultsAsync(string feed, object faults)
+    {
+        using var response = await MarketFeed(feed).PutAsJsonAsync("/faults", faults);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ResetFaultsAsync()
+    {
+        foreach (var feed in new[] { "marketfeed-primary", "marketfeed-secondary" })
+        {
+            using var response = await MarketFeed(feed).PostAsync("/faults/reset", null);
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the timeout.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await condition()) return;
+            if (deadline.Elapsed > timeout) Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for: {what}");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "NexusTrade stack";
+}
