@@ -13,7 +13,10 @@ public static class AlertmanagerLocalProfile
     /// <summary>Where the production config expects its files (a Secret and a ConfigMap mounted in Kubernetes).</summary>
     public const string ProductionRoot = "/etc/alertmanager/";
 
-    public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles);
+    /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
+    /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
+    /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
+    public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl);
 
     public static LocalDelivery ForInbox(IResourceWithEndpoints inbox, StackRuntime runtime)
     {
@@ -34,8 +37,8 @@ public static class AlertmanagerLocalProfile
                 ["slack-webhook-url"] = $"{baseUrl}/slack/T000/B000/local",
                 ["pagerduty-routing-key"] = "local0routing0key0000000000000000",
                 ["smtp-password"] = "local-inbox-accepts-any-password",
-                ["deadmansswitch-url"] = $"{baseUrl}/webhook/deadmansswitch",
-            });
+            },
+            $"{baseUrl}/webhook");
     }
 
     /// <summary>Writes <c>alertmanager.yml</c>, <c>secrets/</c> and <c>templates/</c> into <paramref name="etc"/>.</summary>
@@ -55,6 +58,21 @@ public static class AlertmanagerLocalProfile
         foreach (var (key, value) in delivery.Global)
         {
             global.Children[new YamlScalarNode(key)] = new YamlScalarNode(value);
+        }
+
+        // Webhook URLs are per receiver (Alertmanager 0.25 has no url_file for webhooks), so each is pointed at the inbox.
+        if (root.Children.TryGetValue(new YamlScalarNode("receivers"), out var receivers) && receivers is YamlSequenceNode receiverList)
+        {
+            foreach (var receiver in receiverList.OfType<YamlMappingNode>())
+            {
+                var receiverName = receiver.Children[new YamlScalarNode("name")].ToString();
+                if (!receiver.Children.TryGetValue(new YamlScalarNode("webhook_configs"), out var webhooks) || webhooks is not YamlSequenceNode hooks) continue;
+                foreach (var hook in hooks.OfType<YamlMappingNode>())
+                {
+                    hook.Children.Remove(new YamlScalarNode("url_file"));
+                    hook.Children[new YamlScalarNode("url")] = new YamlScalarNode($"{delivery.WebhookBaseUrl}/{receiverName}");
+                }
+            }
         }
 
         var secrets = Directory.CreateDirectory(Path.Combine(etc, "secrets")).FullName;

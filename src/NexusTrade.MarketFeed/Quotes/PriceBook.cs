@@ -18,10 +18,11 @@ public sealed class PriceBook(TimeProvider time, IOptions<MarketFeedOptions> opt
         lock (walk)
         {
             walk.Advance(time.GetUtcNow(), options.Value.Volatility);
-            var change = walk.Price - walk.PreviousClose;
+            // Derived fields from the rounded prices, so that c - pc == d exactly, as a vendor publishes them.
+            var (price, previousClose) = (Round(walk.Price), Round(walk.PreviousClose));
             return new FinnhubQuote(
-                Round(walk.Price), Round(change), Round(change / walk.PreviousClose * 100),
-                Round(walk.High), Round(walk.Low), Round(walk.Open), Round(walk.PreviousClose),
+                price, price - previousClose, Math.Round((price - previousClose) / previousClose * 100, 2),
+                Math.Max(Round(walk.High), price), Math.Min(Round(walk.Low), price), Round(walk.Open), previousClose,
                 walk.UpdatedAt.ToUnixTimeSeconds());
         }
     }

@@ -94,6 +94,7 @@ public sealed class QuoteApiTests(StackFixture stack)
         finally
         {
             await stack.ResetFaultsAsync();
+            await stack.WaitForPrimaryProviderAsync();
         }
     }
 

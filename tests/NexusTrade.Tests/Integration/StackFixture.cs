@@ -97,6 +97,19 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// After a fault test: waits until quotes come from the primary again, i.e. its circuit breaker has gone
+    /// half-open and closed, so the next test starts from a healthy chain.
+    /// </summary>
+    public async Task WaitForPrimaryProviderAsync()
+    {
+        await EventuallyAsync(async () =>
+        {
+            using var response = await Api.GetAsync("/api/quotes/R" + Random.Shared.Next(10_000, 99_999));
+            return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"provider\":\"marketfeed-primary\"");
+        }, TimeSpan.FromSeconds(60), "quotes served by marketfeed-primary again");
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the timeout.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using NexusTrade.MarketFeed;
+using NexusTrade.MarketFeed.Faults;
+using NexusTrade.MarketFeed.Notifications;
+using NexusTrade.MarketFeed.Quotes;
+
+namespace NexusTrade.Tests.Unit;
+
+public sealed class MarketFeedTests
+{
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public void Prices_walk_plausibly_and_stay_consistent()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch.AddYears(56));
+        var book = new PriceBook(time, Options.Create(new MarketFeedOptions { ApiKey = "12345678", Volatility = 0.4 }));
+        var first = book.Quote("AAPL");
+        Assert.InRange(first.Current, 1m, 10_000m);
+
+        var prices = new List<decimal>();
+        for (var i = 0; i < 500; i++)
+        {
+            time.Now = time.Now.AddMinutes(1);
+            var quote = book.Quote("AAPL");
+            prices.Add(quote.Current);
+            Assert.True(quote.High >= quote.Current && quote.Current >= quote.Low, "low <= price <= high");
+            Assert.Equal(quote.Current - quote.PreviousClose, quote.Change);
+            Assert.Equal(time.Now.ToUnixTimeSeconds(), quote.Timestamp);
+        }
+        Assert.True(prices.Distinct().Count() > 100, "the price moves");
+        Assert.InRange(prices.Max() / prices.Min(), 1.0001m, 1.5m);
+        Assert.NotEqual(book.Quote("AAPL").PreviousClose, book.Quote("MSFT").PreviousClose);
+    }
+
+    [Theory]
+    [InlineData(-0.1, 0)]
+    [InlineData(1.5, 0)]
+    [InlineData(0.5, -1)]
+    [InlineData(0.5, FaultSettings.MaxLatencyMs + 1)]
+    public void Fault_settings_out_of_range_are_refused(double errorRate, int latencyMs) =>
+        Assert.NotEmpty(new FaultSettings(errorRate, latencyMs).Validate());
+
+    [Fact]
+    public void PagerDuty_events_are_checked_like_the_real_api()
+    {
+        var valid = JsonNode.Parse("""{"routing_key":"k","event_action":"trigger","dedup_key":"d","payload":{"summary":"s","source":"x","severity":"critical"}}""");
+        Assert.Empty(PagerDutyEvent.Validate(valid));
+        Assert.Empty(PagerDutyEvent.Validate(JsonNode.Parse("""{"routing_key":"k","event_action":"resolve","dedup_key":"d"}""")));
+
+        var errors = PagerDutyEvent.Validate(JsonNode.Parse("""{"event_action":"trigger","payload":{"severity":"bad"}}"""));
+        Assert.Contains(errors, e => e.Contains("routing_key"));
+        Assert.Contains(errors, e => e.Contains("summary"));
+        Assert.Contains(errors, e => e.Contains("severity"));
+        Assert.Contains(PagerDutyEvent.Validate(JsonNode.Parse("""{"routing_key":"k","event_action":"resolve"}""")), e => e.Contains("dedup_key"));
+    }
+}
