@@ -1,4 +1,5 @@
 using NexusTrade.Api.Caching;
+using NexusTrade.Api.Protection;
 using NexusTrade.Api.Providers;
 using NexusTrade.Api.Quotes;
 using NexusTrade.Api.Streaming;
@@ -24,6 +25,8 @@ builder.Services.AddSingleton<SubscriptionHub>();
 builder.Services.AddSingleton<QuoteBroadcaster>();
 builder.Services.AddHostedService(services => services.GetRequiredService<QuoteBroadcaster>());
 
+// Protection: per-client rate limits and request size limits.
+builder.AddClientRateLimiting();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;
@@ -36,6 +39,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 app.UseWebSockets();
 
 app.MapDefaultEndpoints();

@@ -53,7 +53,8 @@ public static class ServiceDefaultsExtensions
                     .AddMeter(meterNames)
                     .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBucketsSeconds })
                     .AddView("http.client.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBucketsSeconds })
-                    .AddPrometheusExporter();
+                    // No response cache: every scrape reflects the current values (Prometheus scrapes rarely anyway).
+                    .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
             })
             .WithTracing(tracing =>
             {

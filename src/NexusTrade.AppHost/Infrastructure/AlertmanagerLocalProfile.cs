@@ -6,7 +6,9 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// <summary>
 /// Turns the production <c>prometheus/alertmanager.yml</c> into the local one: the route tree, receivers, inhibitions
 /// and templates stay as they are; only the <c>global</c> vendor endpoints and the secret files change, so that every
-/// notification lands in the local alert inbox over the vendor's real protocol.
+/// notification lands in the local alert inbox over the vendor's real protocol. Grouping timers are capped
+/// (<see cref="MaxGroupWait"/>, <see cref="MaxGroupInterval"/>): production batches notifications for people on call,
+/// locally that would only make a developer wait minutes for a resolved message.
 /// </summary>
 public static class AlertmanagerLocalProfile
 {
@@ -16,6 +18,9 @@ public static class AlertmanagerLocalProfile
     /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
     /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
     /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
+    public static readonly TimeSpan MaxGroupWait = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxGroupInterval = TimeSpan.FromSeconds(10);
+
     public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl);
 
     public static LocalDelivery ForInbox(IResourceWithEndpoints inbox, StackRuntime runtime)
@@ -60,6 +65,11 @@ public static class AlertmanagerLocalProfile
             global.Children[new YamlScalarNode(key)] = new YamlScalarNode(value);
         }
 
+        if (root.Children.TryGetValue(new YamlScalarNode("route"), out var route) && route is YamlMappingNode routeNode)
+        {
+            CapGroupTimers(routeNode);
+        }
+
         // Webhook URLs are per receiver (Alertmanager 0.25 has no url_file for webhooks), so each is pointed at the inbox.
         if (root.Children.TryGetValue(new YamlScalarNode("receivers"), out var receivers) && receivers is YamlSequenceNode receiverList)
         {
@@ -95,5 +105,44 @@ public static class AlertmanagerLocalProfile
         var text = writer.ToString();
         if (runtime.IsHost) text = text.Replace(ProductionRoot, etc.TrimEnd('/') + "/", StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(etc, "alertmanager.yml"), "# Generated from prometheus/alertmanager.yml for the local stack: do not edit.\n" + text, cancellationToken);
+    }
+
+    private static void CapGroupTimers(YamlMappingNode route)
+    {
+        Cap(route, "group_wait", MaxGroupWait);
+        Cap(route, "group_interval", MaxGroupInterval);
+        if (route.Children.TryGetValue(new YamlScalarNode("routes"), out var children) && children is YamlSequenceNode routes)
+        {
+            foreach (var child in routes.OfType<YamlMappingNode>()) CapGroupTimers(child);
+        }
+    }
+
+    private static void Cap(YamlMappingNode route, string key, TimeSpan max)
+    {
+        if (route.Children.TryGetValue(new YamlScalarNode(key), out var value) && ParseDuration(value.ToString()) > max)
+        {
+            route.Children[new YamlScalarNode(key)] = new YamlScalarNode($"{(int)max.TotalSeconds}s");
+        }
+    }
+
+    /// <summary>A Prometheus duration such as <c>30s</c>, <c>5m</c>, <c>1h30m</c>, <c>1d</c>.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var total = TimeSpan.Zero;
+        foreach (System.Text.RegularExpressions.Match part in System.Text.RegularExpressions.Regex.Matches(text, "([0-9]+)(ms|s|m|h|d|w|y)"))
+        {
+            var amount = int.Parse(part.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += part.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(amount),
+                "s" => TimeSpan.FromSeconds(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                "h" => TimeSpan.FromHours(amount),
+                "d" => TimeSpan.FromDays(amount),
+                "w" => TimeSpan.FromDays(7 * amount),
+                _ => TimeSpan.FromDays(365 * amount),
+            };
+        }
+        return total;
     }
 }

@@ -111,13 +111,17 @@ public sealed class StackFixture : IAsyncLifetime
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the timeout.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        EventuallyAsync(condition, timeout, () => what);
+
+    /// <summary>As above, with a description computed when the wait fails (it can say what is still missing).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             if (await condition()) return;
-            if (deadline.Elapsed > timeout) Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for: {what}");
+            if (deadline.Elapsed > timeout) Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for: {what()}");
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }

@@ -1,0 +1,45 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace NexusTrade.Api.Protection;
+
+public static class RateLimitingExtensions
+{
+    /// <summary>
+    /// Flood protection: each client (by remote address) gets a token bucket; past it, 429 problem+json with
+    /// Retry-After. Probes and scrapes are exempt so that monitoring never competes with clients for the budget.
+    /// The ASP.NET Core rate-limiting meter counts every decision (<c>aspnetcore_rate_limiting_requests_total</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddClientRateLimiting(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, settings) =>
+        {
+            var budget = settings.Value;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                !budget.Enabled || ServiceDefaultsExtensions.IsInfrastructurePath(context.Request.Path)
+                    ? RateLimitPartition.GetNoLimiter("infrastructure")
+                    : RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = budget.Burst,
+                        TokensPerPeriod = budget.PermitsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                var response = rejected.HttpContext.Response;
+                response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var problem = TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, type: "https://nexustrade.dev/problems/rate-limited",
+                    title: "Too many requests", detail: $"This client exceeded {budget.PermitsPerSecond} requests per second; retry after {retryAfter} s.");
+                await problem.ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return builder;
+    }
+}
