@@ -248,7 +248,7 @@ public static class ManifestBuilder
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (!Directory.Exists(directory)) return files;
-        foreach (var path in Directory.EnumerateFiles(directory, pattern).Where(p => !Path.GetFileName(p).StartsWith('.')))
+        foreach (var path in Directory.EnumerateFiles(directory, pattern))
         {
             files[Path.GetFileName(path)] = File.ReadAllText(path);
         }

@@ -12,10 +12,11 @@ public static class Topology
     /// <summary>Only in Kubernetes: cluster object metrics have no counterpart in the local stack.</summary>
     public const string KubeStateMetrics = "kube-state-metrics";
 
-    private static readonly HashSet<string> Application = ["api", "redis", "marketfeed-primary", "marketfeed-secondary", "alert-inbox"];
-
     /// <summary>The vendor and notification simulators: deployed only when <c>IncludeSimulators</c> is set.</summary>
     public static readonly IReadOnlySet<string> Simulators = new HashSet<string> { "marketfeed-primary", "marketfeed-secondary", "alert-inbox" };
+
+    /// <summary>Namespace nexustrade; everything else is monitoring.</summary>
+    private static readonly HashSet<string> Application = ["api", "redis", .. Simulators];
 
     public static string NamespaceOf(string resource) => Application.Contains(resource) ? ApplicationNamespace : MonitoringNamespace;
 
@@ -37,7 +38,6 @@ public static class Topology
     {
         var meta = ManifestBuilder.Metadata(name, null, new Identity(name, name, component));
         meta.Labels["pod-security.kubernetes.io/enforce"] = podSecurity;
-        meta.Labels["pod-security.kubernetes.io/warn"] = podSecurity;
         return new V1Namespace { Metadata = meta }.Initialize();
     }
 }

@@ -21,8 +21,8 @@ public static class GrafanaManifests
         var port = Port(endpoint.Name, endpoint.TargetPort!.Value);
         var provisioning = Path.Combine(context.GrafanaDirectory, "provisioning");
 
-        var datasources = ConfigMap(identity, $"{spec.Name}-datasources", Files(Path.Combine(provisioning, "datasources"), "*.yml"));
-        var providers = ConfigMap(identity, $"{spec.Name}-dashboard-providers", Files(Path.Combine(provisioning, "dashboards"), "*.yml"));
+        var datasources = ConfigMap(identity, $"{spec.Name}-provisioning-datasources", Files(Path.Combine(provisioning, "datasources"), "*.yml"));
+        var providers = ConfigMap(identity, $"{spec.Name}-provisioning-dashboards", Files(Path.Combine(provisioning, "dashboards"), "*.yml"));
         // One ConfigMap per dashboard: together they exceed the 256 KiB that kubectl apply can keep in its
         // last-applied annotation. A projected volume puts them back into one directory.
         var dashboards = Files(Path.Combine(context.GrafanaDirectory, "dashboards"), "*.json")
@@ -48,8 +48,8 @@ public static class GrafanaManifests
             VolumeMounts =
             [
                 Mount("data", "/var/lib/grafana", readOnly: false),
-                Mount("datasources", "/etc/grafana/provisioning/datasources"),
-                Mount("dashboard-providers", "/etc/grafana/provisioning/dashboards"),
+                Mount("provisioning-datasources", "/etc/grafana/provisioning/datasources"),
+                Mount("provisioning-dashboards", "/etc/grafana/provisioning/dashboards"),
                 Mount("dashboards", DashboardsDirectory),
                 Mount("logs", "/var/log/grafana", readOnly: false),
                 Mount(TempVolume, "/tmp", readOnly: false),
@@ -59,8 +59,8 @@ public static class GrafanaManifests
         var template = PodTemplate(identity, Grafana, [container],
         [
             new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = storage.Metadata.Name } },
-            ConfigMapVolume("datasources", datasources.Metadata.Name),
-            ConfigMapVolume("dashboard-providers", providers.Metadata.Name),
+            ConfigMapVolume("provisioning-datasources", datasources.Metadata.Name),
+            ConfigMapVolume("provisioning-dashboards", providers.Metadata.Name),
             new V1Volume
             {
                 Name = "dashboards",
