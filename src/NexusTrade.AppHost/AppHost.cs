@@ -1,5 +1,6 @@
 using NexusTrade.AppHost.Components;
 using NexusTrade.AppHost.Infrastructure;
+using NexusTrade.AppHost.Kubernetes;
 
 // NexusTrade: the market-data API, its dependencies and the monitoring stack around it.
 //
@@ -35,5 +36,8 @@ var prometheus = builder.AddPrometheus("prometheus", runtime, alertmanager)
     .WithScrapeTarget("node-exporter", nodeExporter)
     .WithScrapeTarget("redis-exporter", redisExporter);
 builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
+
+// Publish: plain Kubernetes manifests and a kustomization (aspire publish, or --operation publish).
+builder.AddKubernetesManifests();
 
 builder.Build().Run();

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Deploys the published Kubernetes manifests (NexusTrade API, Redis and the monitoring stack) to the current
+# kubectl context, waits for every workload, and port-forwards Grafana, Prometheus and Alertmanager.
+#
+# Safe to re-run: namespaces and objects are applied (not created), and the placeholder Secrets of
+# <manifests>/secrets/ are only created when missing, so real values set in the cluster are never overwritten.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+usage() {
+  cat <<EOF
+Usage: scripts/deploy-monitoring.sh [options]
+
+Applies the manifests written by the AppHost's publish step (kubectl apply -k), then waits for the rollouts and
+forwards Grafana (localhost:3000), Prometheus (localhost:9090) and Alertmanager (localhost:9093) until Ctrl-C.
+
+Options:
+  --context NAME      kubectl context to use (default: the current context)
+  --manifests DIR     published manifests (default: ./artifacts/k8s)
+  --publish           publish the manifests into DIR first (dotnet run --project src/NexusTrade.AppHost ...)
+  --timeout DURATION  how long each rollout may take (default: 5m)
+  --no-port-forward   stop after the rollouts
+  --dry-run           print every command that would change something, run none of them
+  --help              show this help
+
+Secrets: <manifests>/secrets/ holds placeholder Secrets (value REPLACE_ME). They are created only when missing;
+set the real values in the cluster (see the README) and re-running this script keeps them.
+EOF
+}
+
+context=""
+manifests="./artifacts/k8s"
+publish=false
+port_forward=true
+dry_run=false
+timeout="5m"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --context) [ $# -ge 2 ] || { echo "deploy: --context needs a name" >&2; exit 2; }; context=$2; shift 2 ;;
+    --manifests) [ $# -ge 2 ] || { echo "deploy: --manifests needs a directory" >&2; exit 2; }; manifests=$2; shift 2 ;;
+    --timeout) [ $# -ge 2 ] || { echo "deploy: --timeout needs a duration" >&2; exit 2; }; timeout=$2; shift 2 ;;
+    --publish) publish=true; shift ;;
+    --no-port-forward) port_forward=false; shift ;;
+    --dry-run) dry_run=true; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "deploy: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+kubectl_args=()
+if [ -n "$context" ]; then kubectl_args=(--context "$context"); fi
+# As typed by hand, for the pipelines a dry run prints.
+printf -v kubectl_shown ' %q' kubectl "${kubectl_args[@]}"
+kubectl_shown=${kubectl_shown# }
+# Absolute, so that the publish step (another working directory) writes where this script reads.
+manifests=$(realpath -m -- "$manifests")
+
+# Prints a command as it would be typed.
+show() {
+  local quoted
+  printf -v quoted ' %q' "$@"
+  echo "+${quoted}"
+}
+
+# Runs a command that changes something; in a dry run, only prints it.
+run() {
+  show "$@"
+  if [ "$dry_run" = false ]; then "$@"; fi
+}
+
+kube() {
+  run kubectl "${kubectl_args[@]}" "$@"
+}
+
+# Objects of the published YAML files, one per line: "<kind> <namespace> <name>" (namespace "-" when cluster-scoped).
+list_objects() {
+  awk '
+    function flush() { if (kind != "" && name != "") print kind, (ns == "" ? "-" : ns), name; kind = name = ns = section = "" }
+    FNR == 1 { flush() }
+    /^---/ { flush(); next }
+    /^[^ #-]/ { section = $1 }
+    /^kind: / { kind = $2 }
+    section == "metadata:" && /^  name: / { name = $2 }
+    section == "metadata:" && /^  namespace: / { ns = $2 }
+    END { flush() }
+  ' "$@"
+}
+
+command -v kubectl >/dev/null 2>&1 || { echo "deploy: kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/)" >&2; exit 1; }
+
+if [ -n "$context" ]; then
+  kubectl config get-contexts "$context" >/dev/null 2>&1 || { echo "deploy: kubectl has no context '$context'" >&2; exit 1; }
+  current=$context
+elif ! current=$(kubectl config current-context 2>/dev/null); then
+  if [ "$dry_run" = false ]; then
+    echo "deploy: kubectl has no current context: pass --context NAME or run kubectl config use-context" >&2
+    exit 1
+  fi
+  current="(none)"
+fi
+echo "deploy: kubectl context: $current"
+
+if [ "$publish" = true ]; then
+  run dotnet run --project "$repo_root/src/NexusTrade.AppHost" -- --operation publish --step publish --output-path "$manifests"
+fi
+
+if [ ! -f "$manifests/kustomization.yaml" ]; then
+  if [ "$dry_run" = false ]; then
+    echo "deploy: $manifests/kustomization.yaml not found: publish first (--publish, or aspire publish -o $manifests)" >&2
+    exit 1
+  fi
+  echo "deploy: $manifests is not published yet: its namespaces, Secrets and workloads are listed once it is" >&2
+fi
+
+# The files each kustomization lists (the publisher writes one "- path" per line under "resources:").
+kustomization_files() {
+  [ -f "$1/kustomization.yaml" ] || return 0
+  awk -v dir="$1" '/^resources:/ { listed = 1; next } /^[^ -]/ { listed = 0 } listed && /^- / { print dir "/" $2 }' "$1/kustomization.yaml"
+}
+mapfile -t resource_files < <(kustomization_files "$manifests")
+mapfile -t secret_files < <(kustomization_files "$manifests/secrets")
+objects=""
+if [ "${#resource_files[@]}" -gt 0 ]; then objects=$(list_objects "${resource_files[@]}"); fi
+
+# 1. Namespaces first: the Secrets below live in them.
+while read -r kind _ namespace; do
+  [ "$kind" = Namespace ] || continue
+  echo "+ $kubectl_shown create namespace $namespace --dry-run=client -o yaml | $kubectl_shown apply -f -"
+  if [ "$dry_run" = false ]; then
+    kubectl "${kubectl_args[@]}" create namespace "$namespace" --dry-run=client -o yaml | kubectl "${kubectl_args[@]}" apply -f -
+  fi
+done <<<"$objects"
+
+# 2. Placeholder Secrets, only where none exists yet.
+placeholders=()
+for file in "${secret_files[@]}"; do
+  read -r _ namespace name < <(list_objects "$file")
+  if [ "$dry_run" = true ]; then
+    echo "+ $kubectl_shown get secret -n $namespace $name || $kubectl_shown apply -f $file"
+  elif kubectl "${kubectl_args[@]}" get secret -n "$namespace" "$name" >/dev/null 2>&1; then
+    echo "deploy: Secret $namespace/$name exists: kept as it is"
+  else
+    kube apply -f "$file"
+    placeholders+=("$namespace/$name")
+  fi
+done
+
+# 3. Everything else.
+kube apply -k "$manifests"
+
+# 4. Wait for every workload.
+while read -r kind namespace name; do
+  case "$kind" in
+    Deployment | StatefulSet | DaemonSet)
+      kube rollout status -n "$namespace" "$(tr '[:upper:]' '[:lower:]' <<<"$kind")/$name" --timeout="$timeout" ;;
+  esac
+done <<<"$objects"
+
+if [ "${#placeholders[@]}" -gt 0 ]; then
+  echo "deploy: created with placeholder values (REPLACE_ME), set the real ones: ${placeholders[*]}" >&2
+fi
+
+if [ "$port_forward" = false ]; then
+  echo "deploy: done"
+  exit 0
+fi
+
+# 5. Port-forwards in the background, stopped when the script exits.
+forward_pids=()
+stop_forwarding() {
+  for pid in "${forward_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap stop_forwarding EXIT
+trap 'exit 130' INT TERM
+
+for forward in grafana:3000 prometheus:9090 alertmanager:9093; do
+  service=${forward%%:*}
+  port=${forward##*:}
+  if [ "$dry_run" = true ]; then
+    show kubectl "${kubectl_args[@]}" port-forward -n monitoring "svc/$service" "$port:$port"
+  else
+    kubectl "${kubectl_args[@]}" port-forward -n monitoring "svc/$service" "$port:$port" >/dev/null &
+    forward_pids+=("$!")
+  fi
+done
+
+if [ "$dry_run" = true ]; then exit 0; fi
+echo "deploy: Grafana http://localhost:3000  Prometheus http://localhost:9090  Alertmanager http://localhost:9093  (Ctrl-C to stop)"
+wait

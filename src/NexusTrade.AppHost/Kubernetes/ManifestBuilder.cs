@@ -1,0 +1,296 @@
+using k8s;
+using k8s.Models;
+
+namespace NexusTrade.AppHost.Kubernetes;
+
+/// <summary>
+/// The component an object belongs to. Every object of a component carries its labels; its pods are selected by
+/// <see cref="SelectorLabels"/> (name and instance only: the other labels may change without orphaning pods).
+/// </summary>
+public sealed record Identity(string Name, string Namespace, string Component)
+{
+    public const string PartOf = "nexustrade";
+    public const string ManagedBy = "nexustrade-apphost";
+
+    /// <summary>One installation of NexusTrade per cluster: the instance is the product, the name tells components apart.</summary>
+    public const string Instance = "nexustrade";
+
+    public Dictionary<string, string> SelectorLabels() => new()
+    {
+        ["app.kubernetes.io/name"] = Name,
+        ["app.kubernetes.io/instance"] = Instance,
+    };
+
+    public Dictionary<string, string> Labels() => new(SelectorLabels())
+    {
+        ["app.kubernetes.io/component"] = Component,
+        ["app.kubernetes.io/part-of"] = PartOf,
+        ["app.kubernetes.io/managed-by"] = ManagedBy,
+    };
+
+    /// <summary>Metadata of a namespaced object of this component (named after it unless told otherwise).</summary>
+    public V1ObjectMeta Meta(string? name = null) => ManifestBuilder.Metadata(name ?? Name, Namespace, this);
+
+    /// <summary>Metadata of a cluster-scoped object (ClusterRole, ClusterRoleBinding, Namespace).</summary>
+    public V1ObjectMeta ClusterMeta(string? name = null) => ManifestBuilder.Metadata(name ?? Name, null, this);
+}
+
+/// <summary>The user and group a container image is built to run as (its files belong to them).</summary>
+public sealed record RuntimeUser(long Uid, long Gid)
+{
+    /// <summary>nobody: the Prometheus project's images (prometheus, alertmanager, node-exporter) and kube-state-metrics.</summary>
+    public static readonly RuntimeUser Nobody = new(65534, 65534);
+
+    /// <summary>The non-root "app" user of the .NET runtime images (mcr.microsoft.com/dotnet/aspnet, 8.0 and later).</summary>
+    public static readonly RuntimeUser DotNetApp = new(1654, 1654);
+}
+
+/// <summary>CPU and memory a container asks for (scheduling) and may not exceed (limits).</summary>
+public sealed record ResourceBudget(string CpuRequest, string MemoryRequest, string CpuLimit, string MemoryLimit);
+
+/// <summary>
+/// Builders shared by every component: metadata, hardened containers and pods, workloads, Services, storage and
+/// config objects. Hardening lives here only, so that no workload can be published without it.
+/// </summary>
+public static class ManifestBuilder
+{
+    public const string TempVolume = "tmp";
+
+    public static V1ObjectMeta Metadata(string name, string? @namespace, Identity identity) =>
+        new() { Name = name, NamespaceProperty = @namespace, Labels = identity.Labels() };
+
+    /// <summary>
+    /// Applies the hardening every container gets: non-root, read-only root filesystem, no privilege escalation, no
+    /// capabilities, and requests and limits. Writable paths must be volumes (see <see cref="EmptyDir"/>).
+    /// </summary>
+    public static V1Container Harden(V1Container container, ResourceBudget budget)
+    {
+        container.ImagePullPolicy = "IfNotPresent";
+        container.TerminationMessagePolicy = "FallbackToLogsOnError";
+        container.SecurityContext = new V1SecurityContext
+        {
+            RunAsNonRoot = true,
+            ReadOnlyRootFilesystem = true,
+            AllowPrivilegeEscalation = false,
+            Privileged = false,
+            Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        };
+        container.Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity>
+            {
+                ["cpu"] = new(budget.CpuRequest),
+                ["memory"] = new(budget.MemoryRequest),
+            },
+            Limits = new Dictionary<string, ResourceQuantity>
+            {
+                ["cpu"] = new(budget.CpuLimit),
+                ["memory"] = new(budget.MemoryLimit),
+            },
+        };
+        return container;
+    }
+
+    /// <summary>
+    /// A pod template running as <paramref name="user"/> (fsGroup too, so that volumes are writable by it) with the
+    /// runtime's default seccomp profile. The API token is mounted only for pods that talk to the API server.
+    /// </summary>
+    public static V1PodTemplateSpec PodTemplate(Identity identity, RuntimeUser user, IEnumerable<V1Container> containers,
+        IEnumerable<V1Volume>? volumes = null, string? serviceAccount = null, IDictionary<string, string>? annotations = null)
+    {
+        var metadata = new V1ObjectMeta { Labels = identity.Labels() };
+        if (annotations is not null) metadata.Annotations = new Dictionary<string, string>(annotations);
+        return new V1PodTemplateSpec
+        {
+            Metadata = metadata,
+            Spec = new V1PodSpec
+            {
+                ServiceAccountName = serviceAccount,
+                AutomountServiceAccountToken = serviceAccount is not null,
+                // No service-link environment variables: pods find each other through DNS.
+                EnableServiceLinks = false,
+                SecurityContext = new V1PodSecurityContext
+                {
+                    RunAsNonRoot = true,
+                    RunAsUser = user.Uid,
+                    RunAsGroup = user.Gid,
+                    FsGroup = user.Gid,
+                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                },
+                Containers = containers.ToList(),
+                Volumes = volumes?.ToList() is { Count: > 0 } list ? list : null,
+            },
+        };
+    }
+
+    public static V1Deployment Deployment(Identity identity, V1PodTemplateSpec template, int replicas = 1, bool recreate = false) => new V1Deployment
+    {
+        Metadata = identity.Meta(),
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = replicas,
+            RevisionHistoryLimit = 3,
+            Selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() },
+            // Recreate: a ReadWriteOnce volume cannot be attached to the old and the new pod at once.
+            Strategy = recreate
+                ? new V1DeploymentStrategy { Type = "Recreate" }
+                : new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 1, MaxUnavailable = 0 } },
+            Template = template,
+        },
+    }.Initialize();
+
+    /// <summary>A single-replica StatefulSet whose data lives on the claims of <paramref name="claims"/> (one PVC per pod).</summary>
+    public static V1StatefulSet StatefulSet(Identity identity, V1PodTemplateSpec template, params V1PersistentVolumeClaim[] claims) => new V1StatefulSet
+    {
+        Metadata = identity.Meta(),
+        Spec = new V1StatefulSetSpec
+        {
+            Replicas = 1,
+            RevisionHistoryLimit = 3,
+            ServiceName = identity.Name,
+            Selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() },
+            Template = template,
+            VolumeClaimTemplates = claims.ToList(),
+            // Deleting the StatefulSet keeps the data; scaling down too.
+            PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Retain", WhenScaled = "Retain" },
+        },
+    }.Initialize();
+
+    public static V1DaemonSet DaemonSet(Identity identity, V1PodTemplateSpec template) => new V1DaemonSet
+    {
+        Metadata = identity.Meta(),
+        Spec = new V1DaemonSetSpec
+        {
+            RevisionHistoryLimit = 3,
+            Selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() },
+            UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = "10%" } },
+            Template = template,
+        },
+    }.Initialize();
+
+    /// <summary>A Service whose ports forward to the container ports of the same name.</summary>
+    public static V1Service Service(Identity identity, IEnumerable<V1ContainerPort> ports, bool headless = false, IDictionary<string, string>? annotations = null)
+    {
+        var metadata = identity.Meta();
+        if (annotations is not null) metadata.Annotations = new Dictionary<string, string>(annotations);
+        return new V1Service
+        {
+            Metadata = metadata,
+            Spec = new V1ServiceSpec
+            {
+                Type = "ClusterIP",
+                ClusterIP = headless ? "None" : null,
+                Selector = identity.SelectorLabels(),
+                Ports = ports.Select(p => new V1ServicePort { Name = p.Name, Port = p.ContainerPort, TargetPort = p.Name, Protocol = "TCP" }).ToList(),
+            },
+        }.Initialize();
+    }
+
+    public static V1ContainerPort Port(string name, int port) => new() { Name = name, ContainerPort = port, Protocol = "TCP" };
+
+    public static V1Probe HttpProbe(string path, string port, int periodSeconds = 10, int failureThreshold = 3) => new()
+    {
+        HttpGet = new V1HTTPGetAction { Path = path, Port = port, Scheme = "HTTP" },
+        PeriodSeconds = periodSeconds,
+        TimeoutSeconds = 5,
+        FailureThreshold = failureThreshold,
+    };
+
+    public static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };
+
+    public static V1EnvVar SecretEnv(string name, SecretKey secret) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret.Secret, Key = secret.Key } },
+    };
+
+    public static V1VolumeMount Mount(string volume, string path, bool readOnly = true) =>
+        new() { Name = volume, MountPath = path, ReadOnlyProperty = readOnly };
+
+    /// <summary>Scratch space for a read-only root filesystem, bounded so that a runaway writer cannot fill the node.</summary>
+    public static V1Volume EmptyDir(string name, string sizeLimit = "64Mi", bool inMemory = false) =>
+        new() { Name = name, EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity(sizeLimit), Medium = inMemory ? "Memory" : null } };
+
+    public static V1Volume ConfigMapVolume(string name, string configMap) =>
+        new() { Name = name, ConfigMap = new V1ConfigMapVolumeSource { Name = configMap } };
+
+    /// <summary>Secret files readable by the owner and the pod's fsGroup only.</summary>
+    public static V1Volume SecretVolume(string name, string secret) =>
+        new() { Name = name, Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = Convert.ToInt32("0440", 8) } };
+
+    public static V1PersistentVolumeClaim ClaimTemplate(Identity identity, string name, string size) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = identity.Labels() },
+        Spec = ClaimSpec(size),
+    };
+
+    /// <summary>A standalone claim for a Deployment (the cluster's default StorageClass provides the volume).</summary>
+    public static V1PersistentVolumeClaim Claim(Identity identity, string name, string size) => new V1PersistentVolumeClaim
+    {
+        Metadata = identity.Meta(name),
+        Spec = ClaimSpec(size),
+    }.Initialize();
+
+    private static V1PersistentVolumeClaimSpec ClaimSpec(string size) => new()
+    {
+        AccessModes = ["ReadWriteOnce"],
+        Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(size) } },
+    };
+
+    public static V1ConfigMap ConfigMap(Identity identity, string name, IDictionary<string, string> data) => new V1ConfigMap
+    {
+        Metadata = identity.Meta(name),
+        Data = new SortedDictionary<string, string>(data, StringComparer.Ordinal),
+    }.Initialize();
+
+    /// <summary>The files of <paramref name="directory"/> matching <paramref name="pattern"/>, by file name, exactly as they are.</summary>
+    public static SortedDictionary<string, string> Files(string directory, string pattern)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(directory)) return files;
+        foreach (var path in Directory.EnumerateFiles(directory, pattern))
+        {
+            files[Path.GetFileName(path)] = File.ReadAllText(path);
+        }
+        return files;
+    }
+
+    public static V1ServiceAccount ServiceAccount(Identity identity) => new V1ServiceAccount
+    {
+        Metadata = identity.Meta(),
+        // Mounted per pod instead (PodTemplate), and only where the API server is called.
+        AutomountServiceAccountToken = false,
+    }.Initialize();
+
+    /// <summary>A ClusterRole named after the component and the binding that grants it to the component's ServiceAccount.</summary>
+    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> ClusterAccess(Identity identity, IEnumerable<V1PolicyRule> rules) =>
+    [
+        new V1ClusterRole { Metadata = identity.ClusterMeta(), Rules = rules.ToList() }.Initialize(),
+        new V1ClusterRoleBinding
+        {
+            Metadata = identity.ClusterMeta(),
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = identity.Name },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = identity.Name, NamespaceProperty = identity.Namespace }],
+        }.Initialize(),
+    ];
+
+    public static V1PolicyRule ReadRule(string apiGroup, params string[] resources) =>
+        new() { ApiGroups = [apiGroup], Resources = resources, Verbs = ["get", "list", "watch"] };
+
+    /// <summary>
+    /// The model's command line with Kubernetes paths: <paramref name="overrides"/> replaces <c>--flag=value</c>
+    /// arguments by flag, in place, or appends them; a null value removes the flag.
+    /// </summary>
+    public static List<string> Args(IEnumerable<string> modelArgs, IReadOnlyDictionary<string, string?> overrides)
+    {
+        static string Flag(string arg) => arg.Split('=', 2)[0];
+        var args = new List<string>();
+        foreach (var arg in modelArgs)
+        {
+            if (!overrides.TryGetValue(Flag(arg), out var value)) args.Add(arg);
+            else if (value is not null) args.Add($"{Flag(arg)}={value}");
+        }
+        args.AddRange(overrides.Where(o => o.Value is not null && !args.Any(a => Flag(a) == o.Key)).Select(o => $"{o.Key}={o.Value}"));
+        return args;
+    }
+}

@@ -1,0 +1,46 @@
+using k8s;
+using k8s.Models;
+
+namespace NexusTrade.AppHost.Kubernetes;
+
+/// <summary>
+/// Ingress rules: each namespace denies by default, and each component admits exactly the peers it serves.
+/// Egress is not restricted (Prometheus must reach every node's kubelet, Alertmanager the notification vendors).
+/// </summary>
+public static class NetworkPolicies
+{
+    public static V1NetworkPolicy DefaultDenyIngress(string @namespace) => new V1NetworkPolicy
+    {
+        Metadata = new Identity("default-deny-ingress", @namespace, "network-policy").Meta(),
+        Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector(), PolicyTypes = ["Ingress"], Ingress = [] },
+    }.Initialize();
+
+    /// <summary>Admits <paramref name="from"/> to the pods of <paramref name="target"/> on <paramref name="ports"/>.</summary>
+    public static V1NetworkPolicy AllowIngress(Identity target, IEnumerable<V1ContainerPort> ports, params V1NetworkPolicyPeer[] from) => new V1NetworkPolicy
+    {
+        Metadata = target.Meta(),
+        Spec = new V1NetworkPolicySpec
+        {
+            PodSelector = new V1LabelSelector { MatchLabels = target.SelectorLabels() },
+            PolicyTypes = ["Ingress"],
+            Ingress =
+            [
+                new V1NetworkPolicyIngressRule
+                {
+                    FromProperty = from.ToList(),
+                    Ports = ports.Select(p => new V1NetworkPolicyPort { Port = p.ContainerPort, Protocol = "TCP" }).ToList(),
+                },
+            ],
+        },
+    }.Initialize();
+
+    /// <summary>The pods of a component, in the namespace it runs in (matched by the namespace's immutable name label).</summary>
+    public static V1NetworkPolicyPeer PodsOf(string resource) => new()
+    {
+        NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = Topology.NamespaceOf(resource) } },
+        PodSelector = new V1LabelSelector { MatchLabels = new Identity(resource, Topology.NamespaceOf(resource), "").SelectorLabels() },
+    };
+
+    /// <summary>Every pod of every namespace (not the outside world: that needs an Ingress or a LoadBalancer).</summary>
+    public static V1NetworkPolicyPeer AnyPodInCluster() => new() { NamespaceSelector = new V1LabelSelector() };
+}

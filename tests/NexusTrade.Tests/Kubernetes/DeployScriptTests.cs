@@ -1,0 +1,167 @@
+using NexusTrade.Tests.Infrastructure;
+
+namespace NexusTrade.Tests.Kubernetes;
+
+/// <summary>
+/// scripts/deploy-monitoring.sh against the published manifests, with a stub kubectl first on PATH: the stub logs its
+/// arguments (one call per line) and answers like a cluster would, so every call the script makes can be checked.
+/// </summary>
+[Collection(PublishedManifestsCollection.Name)]
+public sealed class DeployScriptTests(PublishedManifests published) : IDisposable
+{
+    private const string StubContext = "stub-context";
+
+    private static readonly string Script = RepoPaths.Combine("scripts", "deploy-monitoring.sh");
+
+    /// <summary>Verbs that change a cluster (or hold a connection to one): never run in a dry run.</summary>
+    private static readonly string[] ClusterVerbs = ["apply", "create", "delete", "patch", "replace", "rollout", "port-forward", "scale", "label", "annotate", "edit"];
+
+    private static readonly string[] Workloads =
+    [
+        "monitoring statefulset/prometheus", "monitoring statefulset/alertmanager", "monitoring deployment/grafana",
+        "monitoring daemonset/node-exporter", "monitoring deployment/kube-state-metrics", "monitoring deployment/redis-exporter",
+        "nexustrade deployment/api", "nexustrade statefulset/redis",
+    ];
+
+    private readonly string _stubDirectory = Directory.CreateTempSubdirectory("nexustrade-kubectl-stub-").FullName;
+
+    private string Log => Path.Combine(_stubDirectory, "kubectl.log");
+
+    [Fact]
+    public async Task DryRunPrintsEveryCommandAndChangesNothing()
+    {
+        var (exitCode, output) = await RunAsync("--dry-run", "--manifests", published.Directory);
+
+        Assert.True(exitCode == 0, output);
+        Assert.All(Calls(), call => Assert.DoesNotContain(call.Split(' ')[0], ClusterVerbs));
+        Assert.Contains($"kubectl context: {StubContext}", output);
+        Assert.Contains("+ kubectl create namespace monitoring --dry-run=client -o yaml | kubectl apply -f -", output);
+        Assert.Contains("+ kubectl create namespace nexustrade --dry-run=client -o yaml | kubectl apply -f -", output);
+        Assert.Contains($"+ kubectl apply -k {published.Directory}", output);
+        Assert.Contains($"+ kubectl get secret -n nexustrade redis-auth || kubectl apply -f {published.Directory}/secrets/nexustrade-redis-auth.yaml", output);
+        Assert.All(Workloads, workload =>
+        {
+            var (ns, name) = (workload.Split(' ')[0], workload.Split(' ')[1]);
+            Assert.Contains($"+ kubectl rollout status -n {ns} {name} --timeout=5m", output);
+        });
+        Assert.Contains("+ kubectl port-forward -n monitoring svc/grafana 3000:3000", output);
+        Assert.Contains("+ kubectl port-forward -n monitoring svc/prometheus 9090:9090", output);
+        Assert.Contains("+ kubectl port-forward -n monitoring svc/alertmanager 9093:9093", output);
+    }
+
+    [Fact]
+    public async Task DryRunWithPublishPrintsThePublishCommand()
+    {
+        var target = Path.Combine(_stubDirectory, "not-yet-published");
+        var (exitCode, output) = await RunAsync("--dry-run", "--publish", "--manifests", target);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"+ dotnet run --project {RepoPaths.Combine("src", "NexusTrade.AppHost")} -- --operation publish --step publish --output-path {target}", output);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
+    public async Task ARunCreatesNamespacesAndMissingSecretsAppliesAndWaitsForEveryRollout()
+    {
+        var (exitCode, output) = await RunAsync("--context", "test-cluster", "--no-port-forward", "--timeout", "90s", "--manifests", published.Directory);
+
+        Assert.True(exitCode == 0, output);
+        var calls = Calls();
+        Assert.Contains("--context test-cluster create namespace monitoring --dry-run=client -o yaml", calls);
+        Assert.Contains("--context test-cluster create namespace nexustrade --dry-run=client -o yaml", calls);
+        Assert.Equal(2, calls.Count(c => c == "--context test-cluster apply -f -"));
+        Assert.Equal(5, calls.Count(c => c.StartsWith("--context test-cluster apply -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal)));
+        Assert.Contains($"--context test-cluster apply -k {published.Directory}", calls);
+        Assert.All(Workloads, workload =>
+        {
+            var (ns, name) = (workload.Split(' ')[0], workload.Split(' ')[1]);
+            Assert.Contains($"--context test-cluster rollout status -n {ns} {name} --timeout=90s", calls);
+        });
+        Assert.DoesNotContain(calls, c => c.Contains("port-forward", StringComparison.Ordinal));
+        // Every cluster call goes to the chosen context; namespaces exist before anything is put into them.
+        Assert.All(calls.Where(c => !c.StartsWith("config ", StringComparison.Ordinal)), c => Assert.StartsWith("--context test-cluster ", c));
+        Assert.True(calls.FindIndex(c => c.Contains("create namespace", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("/secrets/", StringComparison.Ordinal)));
+        Assert.True(calls.FindLastIndex(c => c.Contains("/secrets/", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("apply -k", StringComparison.Ordinal)));
+        Assert.True(calls.FindIndex(c => c.Contains("apply -k", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("rollout status", StringComparison.Ordinal)));
+        Assert.Contains("placeholder values (REPLACE_ME)", output);
+    }
+
+    [Fact]
+    public async Task ReRunningKeepsSecretsThatAlreadyExist()
+    {
+        var (exitCode, output) = await RunAsync(new Dictionary<string, string> { ["KUBECTL_STUB_SECRETS_EXIST"] = "true" },
+            "--no-port-forward", "--manifests", published.Directory);
+
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain(Calls(), c => c.StartsWith("apply -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal));
+        Assert.Contains("Secret nexustrade/redis-auth exists: kept as it is", output);
+        Assert.Contains($"apply -k {published.Directory}", Calls());
+    }
+
+    [Fact]
+    public async Task HelpPrintsUsageAndSucceeds()
+    {
+        var (exitCode, output) = await RunAsync("--help");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Usage: scripts/deploy-monitoring.sh", output);
+        Assert.Contains("--dry-run", output);
+        Assert.Empty(Calls());
+    }
+
+    [Fact]
+    public async Task AnUnknownOptionFails()
+    {
+        var (exitCode, output) = await RunAsync("--frobnicate");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("unknown option '--frobnicate'", output);
+        Assert.Empty(Calls());
+    }
+
+    [Fact]
+    public async Task MissingManifestsFailWithAHint()
+    {
+        var (exitCode, output) = await RunAsync("--no-port-forward", "--manifests", Path.Combine(_stubDirectory, "nothing-here"));
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("publish first", output);
+        Assert.DoesNotContain(Calls(), c => c.Contains("apply", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheScriptIsShellcheckClean()
+    {
+        var (exitCode, output) = await ToolRunner.RunAsync("shellcheck", [Script], TimeSpan.FromMinutes(1));
+        Assert.True(exitCode == 0, output);
+    }
+
+    public void Dispose() => Directory.Delete(_stubDirectory, recursive: true);
+
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    private async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        var stub = Path.Combine(_stubDirectory, "kubectl");
+        await File.WriteAllTextAsync(stub, StubScript);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        environment["PATH"] = _stubDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        environment["KUBECTL_STUB_LOG"] = Log;
+        return await ToolRunner.RunAsync("bash", [Script, .. args], TimeSpan.FromMinutes(1), environment: environment);
+    }
+
+    private List<string> Calls() => File.Exists(Log) ? [.. File.ReadAllLines(Log)] : [];
+
+    /// <summary>A kubectl that answers like a reachable cluster where nothing is deployed yet.</summary>
+    private const string StubScript = $$"""
+        #!/usr/bin/env bash
+        printf '%s\n' "$*" >> "$KUBECTL_STUB_LOG"
+        case " $* " in
+          *" config current-context "*) echo {{StubContext}} ;;
+          *" config get-contexts "*) printf 'CURRENT   NAME\n*         %s\n' "${@: -1}" ;;
+          *" create namespace "*) printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: stub\n' ;;
+          *" apply -f - "*) cat >/dev/null; echo "namespace/stub configured" ;;
+          *" get secret "*)
+            if [ "${KUBECTL_STUB_SECRETS_EXIST:-false}" = true ]; then echo "secret found"; else echo 'Error from server (NotFound): secrets not found' >&2; exit 1; fi ;;
+          *" rollout status "*) echo "successfully rolled out" ;;
+          *" apply "*) echo "configured" ;;
+        esac
+        """;
+}

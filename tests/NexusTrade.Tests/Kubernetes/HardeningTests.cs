@@ -1,0 +1,117 @@
+using k8s.Models;
+
+namespace NexusTrade.Tests.Kubernetes;
+
+/// <summary>Every workload meets the hardening list, with the user its image is built for.</summary>
+[Collection(PublishedManifestsCollection.Name)]
+public sealed class HardeningTests(PublishedManifests published)
+{
+    /// <summary>Paths each component writes to: with a read-only root filesystem they must be writable volumes.</summary>
+    private static readonly Dictionary<string, string[]> WritablePaths = new()
+    {
+        ["prometheus"] = ["/prometheus"],
+        ["alertmanager"] = ["/alertmanager"],
+        ["grafana"] = ["/var/lib/grafana", "/var/log/grafana", "/tmp"],
+        ["redis"] = ["/data", "/run/redis"],
+        ["api"] = ["/tmp"],
+    };
+
+    [Fact]
+    public void EveryContainerIsHardened() => WorkloadHardening.AssertHardened(published.Workloads);
+
+    [Fact]
+    public void WritablePathsAreWritableVolumes()
+    {
+        foreach (var (name, paths) in WritablePaths)
+        {
+            var mounts = published.Workloads.Single(w => w.Name == name).Pod.Containers.Single().VolumeMounts;
+            Assert.All(paths, path => Assert.Contains(mounts, m => m.MountPath == path && m.ReadOnlyProperty != true));
+        }
+        // Everything else that is mounted is read-only: configuration, secrets, the host's root.
+        Assert.All(published.Workloads, w => Assert.All(w.Containers.SelectMany(c => c.VolumeMounts ?? []), mount =>
+            Assert.True(mount.ReadOnlyProperty == true || WritablePaths.GetValueOrDefault(w.Name, []).Contains(mount.MountPath),
+                $"{w}: {mount.MountPath} is writable")));
+    }
+
+    [Fact]
+    public void OnlyNodeExporterSharesTheHostsNamespacesAndOnlyReadsItsRoot()
+    {
+        Assert.All(published.Workloads, w =>
+        {
+            var isNodeExporter = w.Name == "node-exporter";
+            Assert.Equal(isNodeExporter, w.Pod.HostPID == true);
+            Assert.Equal(isNodeExporter, w.Pod.HostNetwork == true);
+            Assert.NotEqual(true, w.Pod.HostIPC);
+            Assert.Equal(isNodeExporter, (w.Pod.Volumes ?? []).Any(v => v.HostPath is not null));
+        });
+        var nodeExporter = published.Workloads.Single(w => w.Name == "node-exporter");
+        var container = nodeExporter.Pod.Containers.Single();
+        Assert.Contains("--path.rootfs=/host", container.Args);
+        Assert.Equal("/", nodeExporter.Pod.Volumes.Single(v => v.HostPath is not null).HostPath.Path);
+        Assert.True(container.VolumeMounts.Single(m => m.MountPath == "/host").ReadOnlyProperty);
+    }
+
+    [Fact]
+    public void OnlyPodsThatCallTheApiServerGetAToken()
+    {
+        Assert.All(published.Workloads, w =>
+            Assert.Equal(w.Name is "prometheus" or "kube-state-metrics", w.Pod.AutomountServiceAccountToken == true));
+        Assert.All(published.All<V1ServiceAccount>(), account => Assert.False(account.AutomountServiceAccountToken));
+    }
+}
+
+/// <summary>The hardening list as assertions, for any set of workloads (the simulators' publish uses it too).</summary>
+public static class WorkloadHardening
+{
+    /// <summary>The user each image runs as; its files (and its volumes, through fsGroup) belong to it.</summary>
+    public static readonly IReadOnlyDictionary<string, long> ExpectedUsers = new Dictionary<string, long>
+    {
+        ["prometheus"] = 65534,
+        ["alertmanager"] = 65534,
+        ["node-exporter"] = 65534,
+        ["kube-state-metrics"] = 65534,
+        ["grafana"] = 472,
+        ["redis"] = 999,
+        ["redis-exporter"] = 59000,
+        ["api"] = 1654,
+        ["marketfeed-primary"] = 1654,
+        ["marketfeed-secondary"] = 1654,
+        ["alert-inbox"] = 1654,
+    };
+
+    public static void AssertHardened(IEnumerable<Workload> workloads)
+    {
+        Assert.NotEmpty(workloads);
+        Assert.All(workloads, w =>
+        {
+            var pod = w.Pod.SecurityContext;
+            Assert.True(pod is not null, $"{w}: no pod securityContext");
+            Assert.True(pod.RunAsNonRoot, $"{w}: runAsNonRoot");
+            Assert.Equal(ExpectedUsers[w.Name], pod.RunAsUser);
+            Assert.Equal(ExpectedUsers[w.Name], pod.RunAsGroup);
+            Assert.Equal(ExpectedUsers[w.Name], pod.FsGroup);
+            Assert.Equal("RuntimeDefault", pod.SeccompProfile?.Type);
+
+            Assert.All(w.Containers, container =>
+            {
+                var what = $"{w}/{container.Name}";
+                var security = container.SecurityContext;
+                Assert.True(security is not null, $"{what}: no securityContext");
+                Assert.True(security.RunAsNonRoot, $"{what}: runAsNonRoot");
+                Assert.True(security.ReadOnlyRootFilesystem, $"{what}: readOnlyRootFilesystem");
+                Assert.False(security.AllowPrivilegeEscalation ?? true, $"{what}: allowPrivilegeEscalation");
+                Assert.NotEqual(true, security.Privileged);
+                Assert.Equal(["ALL"], security.Capabilities?.Drop ?? []);
+                Assert.Null(security.Capabilities?.Add);
+
+                foreach (var resources in new[] { container.Resources?.Requests, container.Resources?.Limits })
+                {
+                    Assert.True(resources is not null, $"{what}: requests and limits");
+                    Assert.True(resources.ContainsKey("cpu") && resources.ContainsKey("memory"), $"{what}: cpu and memory");
+                }
+                Assert.True(container.Resources!.Limits["memory"].ToDecimal() >= container.Resources.Requests["memory"].ToDecimal(), $"{what}: memory limit below request");
+                Assert.True(container.Resources.Limits["cpu"].ToDecimal() >= container.Resources.Requests["cpu"].ToDecimal(), $"{what}: cpu limit below request");
+            });
+        });
+    }
+}
