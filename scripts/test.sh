@@ -5,9 +5,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
+repo=$(pwd -P)
 stack_processes() {
-  # PIDs of the stack's process kinds (not killed here: only reported if a test leaves one behind).
-  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|\/dcp$|NexusTrade\.(Api|MarketFeed|AppHost))/ {print $1}' | sort
+  # PIDs of stack processes started from this checkout or a test stack's state directory (never killed here: only
+  # reported if a test leaves one behind). Other checkouts' processes, e.g. a benchmark, are not ours.
+  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|\/dcp$|NexusTrade\.(Api|MarketFeed|AppHost))/ {print $1}' |
+    while read -r pid; do
+      where="$(readlink "/proc/$pid/cwd" 2>/dev/null) $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
+      case "$where" in *"$repo"*|*nexustrade-tests-*) echo "$pid" ;; esac
+    done | sort
 }
 
 before=$(stack_processes)

@@ -32,5 +32,5 @@ public sealed class QuoteStreamOptions
 
     /// <summary>Replies (acks, pongs) queued for one client; a client that lets more pile up is disconnected.</summary>
     [Range(1, 1_000, ErrorMessage = "QuoteStream:MaxPendingReplies must be between 1 and 1000.")]
-    public int MaxPendingReplies { get; set; } = 32;
+    public int MaxPendingReplies { get; set; } = 256;
 }

@@ -23,12 +23,15 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
     private readonly Lock _gate = new();
     private readonly Dictionary<string, byte[]> _pendingQuotes = new(StringComparer.Ordinal);
     private readonly Queue<(byte[] Message, MessageKind Kind)> _pendingReplies = new();
+    private readonly HashSet<string> _pendingSnapshots = new(StringComparer.Ordinal);
+    private bool _snapshotWorkerRunning;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private CloseRequest? _close;
     private bool _closing;
     private volatile bool _slowConsumer;
 
-    private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason, DisconnectReason Metric);
+    /// <param name="FlushReplies">A client that closes normally still gets the replies to what it sent before.</param>
+    private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason, DisconnectReason Metric, bool FlushReplies = false);
 
     public async Task RunAsync(CancellationToken aborted, CancellationToken shutdown)
     {
@@ -115,9 +118,9 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
         if (_closing) return;
         _closing = true;
         _close = request;
-        metrics.WebSocketMessagesDropped(DropReason.QueueFull, _pendingQuotes.Count);
+        metrics.WebSocketMessagesDropped(DropReason.QueueFull, _pendingQuotes.Count + (request.FlushReplies ? 0 : _pendingReplies.Count));
         _pendingQuotes.Clear();
-        _pendingReplies.Clear();
+        if (!request.FlushReplies) _pendingReplies.Clear();
     }
 
     private async Task<DisconnectReason> ReceiveLoopAsync(CancellationToken cancellationToken)
@@ -138,7 +141,9 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
                 count += received.Count;
                 if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
                 {
-                    return RequestClose(WebSocketCloseStatus.NormalClosure, "bye", DisconnectReason.Normal);
+                    lock (_gate) CloseLocked(new CloseRequest(WebSocketCloseStatus.NormalClosure, "bye", DisconnectReason.Normal, FlushReplies: true));
+                    _wake.Writer.TryWrite(true);
+                    return DisconnectReason.Normal;
                 }
                 if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Binary)
                 {
@@ -149,7 +154,34 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
             }
             while (!received.EndOfMessage);
 
+            if (!await WaitForReplyRoomAsync(cancellationToken))
+            {
+                return RequestClose(WebSocketCloseStatus.PolicyViolation, "slow consumer: replies are not being read", DisconnectReason.SlowConsumer);
+            }
             if (Handle(buffer.AsSpan(0, count)) is { } closed) return closed;
+        }
+    }
+
+    /// <summary>
+    /// Back-pressure on commands: while the replies already queued are not sent, the next command is not read.
+    /// A client that pipelines faster than it reads is slowed down; one that stops reading for a whole send
+    /// timeout is a slow consumer.
+    /// </summary>
+    private async Task<bool> WaitForReplyRoomAsync(CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_pendingReplies.Count < options.MaxPendingReplies) return true;
+            }
+            if (waited.Elapsed > options.SendTimeout)
+            {
+                _slowConsumer = true;
+                return false;
+            }
+            await Task.Delay(5, cancellationToken);
         }
     }
 
@@ -216,7 +248,7 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
             metrics.WebSocketSubscriptionsChanged(1);
         }
         EnqueueReply(ServerMessages.Ack("subscribe", symbols, _subscriptions.Count), MessageKind.Ack);
-        _ = SendSnapshotsAsync(added);
+        RequestSnapshots(added);
         return null;
     }
 
@@ -231,7 +263,11 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
         {
             hub.Unsubscribe(this, symbol);
             metrics.WebSocketSubscriptionsChanged(-1);
-            lock (_gate) _pendingQuotes.Remove(symbol);
+            lock (_gate)
+            {
+                _pendingQuotes.Remove(symbol);
+                _pendingSnapshots.Remove(symbol);
+            }
         }
         EnqueueReply(ServerMessages.Ack("unsubscribe", symbols, _subscriptions.Count), MessageKind.Ack);
         return null;
@@ -250,11 +286,36 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
         return symbols;
     }
 
-    /// <summary>New subscribers get the current quote at once instead of waiting for the next change.</summary>
-    private async Task SendSnapshotsAsync(List<string> symbols)
+    /// <summary>
+    /// New subscribers get the current quote at once instead of waiting for the next change. One worker per
+    /// connection fetches them, so a subscribe storm costs at most one pending fetch per subscribed symbol.
+    /// </summary>
+    private void RequestSnapshots(List<string> symbols)
     {
-        foreach (var symbol in symbols)
+        lock (_gate)
         {
+            _pendingSnapshots.UnionWith(symbols);
+            if (_snapshotWorkerRunning || _closing) return;
+            _snapshotWorkerRunning = true;
+        }
+        _ = Task.Run(SendSnapshotsAsync);
+    }
+
+    private async Task SendSnapshotsAsync()
+    {
+        while (true)
+        {
+            string symbol;
+            lock (_gate)
+            {
+                if (_closing || _pendingSnapshots.Count == 0)
+                {
+                    _snapshotWorkerRunning = false;
+                    return;
+                }
+                symbol = _pendingSnapshots.First();
+                _pendingSnapshots.Remove(symbol);
+            }
             try
             {
                 var result = await quotes.GetQuoteAsync(symbol, CancellationToken.None);
@@ -310,13 +371,13 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
     {
         lock (_gate)
         {
+            if (_pendingReplies.TryDequeue(out var reply)) return (reply.Message, reply.Kind, null);
             if (_close is { } close)
             {
                 _close = null;
                 return ([], MessageKind.Error, close);
             }
             if (_closing) return null;
-            if (_pendingReplies.TryDequeue(out var reply)) return (reply.Message, reply.Kind, null);
             foreach (var (symbol, message) in _pendingQuotes)
             {
                 _pendingQuotes.Remove(symbol);

@@ -31,8 +31,7 @@ public static class RedisComponent
         {
             return builder.AddRedis(name, password: password)
                 .WithImageTag(ContainerTag)
-                .WithDataVolume("nexustrade-redis-data")
-                .WithArgs("--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru");
+                .WithDataVolume("nexustrade-redis-data");
         }
 
         var dataDirectory = runtime.State(name);

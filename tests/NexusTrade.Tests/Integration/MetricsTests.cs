@@ -56,7 +56,9 @@ public sealed class MetricsTests(StackFixture stack)
         }
         finally
         {
+            await stack.App.ResourceNotifications.WaitForResourceAsync("redis", e => e.Snapshot.State?.Text is "Exited" or "Finished");
             await stack.App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand);
+            await stack.App.ResourceNotifications.WaitForResourceAsync("redis", e => e.Snapshot.State?.Text == "Running");
             await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("redis");
         }
 

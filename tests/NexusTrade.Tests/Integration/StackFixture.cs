@@ -74,6 +74,23 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Stops a resource, waits until its process has exited (so its port and data directory are free), starts it
+    /// again and waits until it is healthy: a restart as an operator would do it.
+    /// </summary>
+    public async Task RestartAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var stop = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, timeout.Token);
+        Assert.True(stop.Success, $"stop {resource}: {stop.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
+        var start = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(start.Success, $"start {resource}: {start.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == "Running", timeout.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+    }
+
     /// <summary>Runs an instant PromQL query and returns the result vector.</summary>
     public async Task<JsonElement> QueryAsync(string promql)
     {
