@@ -65,7 +65,11 @@ public sealed partial class BadInputCorpusTests(StackFixture stack)
     [Fact]
     public async Task After_the_corpus_the_api_is_healthy_with_bounded_memory()
     {
-        foreach (var testCase in HttpCases()) await SendRawAsync(Expand((string)testCase[1]));
+        // Twice through the corpus; the answers themselves are checked case by case above.
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var testCase in HttpCases()) await SendRawAsync(Expand((string)testCase[1]), requireAnswer: false);
+        }
         var metrics = await MetricsScrape.TakeAsync(stack.Api);
         Assert.InRange(metrics.Sum("dotnet_process_memory_working_set_bytes"), 10_000_000, 600_000_000);
         using var health = await stack.Api.GetAsync("/health");
@@ -83,7 +87,7 @@ public sealed partial class BadInputCorpusTests(StackFixture stack)
     private static partial Regex Repeat();
 
     /// <summary>Sends the bytes as they are and reads the status line, headers and (a bounded part of) the body.</summary>
-    private async Task<(int Status, string Headers, string Body)> SendRawAsync(string request)
+    private async Task<(int Status, string Headers, string Body)> SendRawAsync(string request, bool requireAnswer = true)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(stack.Api.BaseAddress!.Host == "localhost" ? "127.0.0.1" : stack.Api.BaseAddress.Host, stack.Api.BaseAddress.Port);
@@ -116,6 +120,7 @@ public sealed partial class BadInputCorpusTests(StackFixture stack)
         }
         var all = response.ToString();
         var split = all.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (!requireAnswer && !all.StartsWith("HTTP/1.1 ", StringComparison.Ordinal)) return (0, "", "");
         Assert.True(all.StartsWith("HTTP/1.1 ", StringComparison.Ordinal), "an HTTP answer came back: " + all[..Math.Min(200, all.Length)]);
         return (int.Parse(all.Substring(9, 3)), split > 0 ? all[..split] : all, split > 0 ? all[(split + 4)..] : "");
     }

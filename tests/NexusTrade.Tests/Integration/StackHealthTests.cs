@@ -5,11 +5,12 @@ using Aspire.Hosting.Testing;
 namespace NexusTrade.Tests.Integration;
 
 [Collection(StackCollection.Name)]
-public sealed class StackHealthTests(StackFixture stack)
+public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
-    public async Task Every_resource_reports_healthy()
+    public void Every_resource_reports_healthy()
     {
+        output.WriteLine($"Cold start to all resources healthy: {stack.StartupTime.TotalSeconds:0.0} s");
         foreach (var resource in StackFixture.CoreResources)
         {
             var state = stack.App.ResourceNotifications.TryGetCurrentState(resource, out var e) ? e.Snapshot.HealthStatus : null;

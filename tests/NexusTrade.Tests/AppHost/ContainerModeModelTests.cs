@@ -1,0 +1,75 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace NexusTrade.Tests.AppHost;
+
+/// <summary>
+/// Container mode cannot run on a machine without a container engine, but its app model can be built and read:
+/// the same resources, pinned official images, the repository's config mounted read-only, named volumes for data.
+/// </summary>
+public sealed class ContainerModeModelTests
+{
+    private static readonly Dictionary<string, string> ExpectedImages = new()
+    {
+        ["redis"] = "redis",
+        ["prometheus"] = "prometheus/prometheus",
+        ["alertmanager"] = "prometheus/alertmanager",
+        ["grafana"] = "grafana/grafana",
+        ["node-exporter"] = "prometheus/node-exporter",
+        ["redis-exporter"] = "oliver006/redis_exporter",
+    };
+
+    [Fact]
+    public async Task Container_mode_uses_pinned_images_read_only_config_and_named_volumes()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(["--NexusTrade:Runtime=container"]);
+        var resources = builder.Resources.ToDictionary(r => r.Name);
+
+        foreach (var (name, image) in ExpectedImages)
+        {
+            var container = Assert.IsAssignableFrom<ContainerResource>(resources[name]);
+            var annotation = container.Annotations.OfType<ContainerImageAnnotation>().Single();
+            Assert.EndsWith(image, annotation.Image);
+            Assert.False(string.IsNullOrEmpty(annotation.Tag) || annotation.Tag == "latest", $"{name} pins its image tag");
+            var mounts = container.Annotations.OfType<ContainerMountAnnotation>().ToList();
+            Assert.All(mounts.Where(m => m.Type == ContainerMountType.BindMount), m => Assert.True(m.IsReadOnly, $"{name}: bind mount {m.Target} is read-only"));
+        }
+
+        Assert.Contains(resources["prometheus"].Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/etc/prometheus/rules" && m.Type == ContainerMountType.BindMount);
+        Assert.Contains(resources["grafana"].Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/etc/grafana/provisioning");
+        foreach (var stateful in new[] { "redis", "prometheus", "alertmanager", "grafana" })
+        {
+            Assert.Contains(resources[stateful].Annotations.OfType<ContainerMountAnnotation>(), m => m.Type == ContainerMountType.Volume);
+        }
+        foreach (var project in new[] { "api", "marketfeed-primary", "marketfeed-secondary", "alert-inbox" })
+        {
+            Assert.IsType<ProjectResource>(resources[project]);
+        }
+    }
+
+    [Fact]
+    public async Task Host_mode_runs_the_debian_binaries_on_loopback()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
+            ["--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={Path.Combine(Path.GetTempPath(), "nexustrade-model-" + Guid.NewGuid().ToString("N")[..8])}"]);
+        var executables = builder.Resources.OfType<ExecutableResource>().ToDictionary(r => r.Name, r => Path.GetFileName(r.Command));
+        Assert.Equal("redis-server", executables["redis"]);
+        Assert.Equal("prometheus", executables["prometheus"]);
+        Assert.Equal("prometheus-alertmanager", executables["alertmanager"]);
+        Assert.Equal("prometheus-node-exporter", executables["node-exporter"]);
+        Assert.Equal("prometheus-redis-exporter", executables["redis-exporter"]);
+        Assert.All(builder.Resources.OfType<ExecutableResource>().SelectMany(r => r.Annotations.OfType<EndpointAnnotation>()),
+            endpoint => Assert.False(endpoint.IsProxied, $"{endpoint.Name}: host processes expose their real port"));
+    }
+
+    [Fact]
+    public async Task An_unknown_runtime_is_a_clear_error()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(["--NexusTrade:Runtime=vm"]);
+        });
+        Assert.Contains("use auto, container or host", error.ToString());
+    }
+}
