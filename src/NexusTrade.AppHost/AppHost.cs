@@ -21,10 +21,7 @@ var grafanaPassword = builder.AddParameter("grafana-admin-password", new Generat
 var redis = builder.AddQuoteCacheRedis("redis", runtime, redisPassword);
 var primary = builder.AddMarketFeed("marketfeed-primary", marketDataApiKey);
 var secondary = builder.AddMarketFeed("marketfeed-secondary", marketDataApiKey);
-var api = builder.AddProject<Projects.NexusTrade_Api>("api")
-    .WithReference(redis).WaitFor(redis)
-    .WithMarketDataProviders(marketDataApiKey, primary, secondary)
-    .WithHttpHealthCheck("/health");
+var api = builder.AddApi("api", redis, marketDataApiKey, primary, secondary);
 
 // Monitoring
 var nodeExporter = builder.AddNodeExporter("node-exporter", runtime);

@@ -3,9 +3,10 @@ using NexusTrade.MarketFeed.Faults;
 using NexusTrade.MarketFeed.Notifications;
 using NexusTrade.MarketFeed.Quotes;
 
-// A stand-in for third-party vendors: a market-data vendor: Finnhub's quote wire format, a random walk per symbol,
-// and fault controls so that outages, errors and latency can be injected on purpose; and, for the local
-// Alertmanager, an inbox that accepts what Slack, PagerDuty and a mail server would receive.
+// A stand-in for the third-party vendors NexusTrade talks to:
+// - a market-data vendor (Finnhub's quote wire format, a random walk per symbol) with fault controls, so that
+//   outages, errors and latency can be injected on purpose;
+// - for the local Alertmanager, an inbox that accepts what Slack, PagerDuty and a mail server would receive.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();

@@ -33,20 +33,4 @@ public static class MarketFeedComponent
                 return Task.CompletedTask;
             },
         });
-
-    /// <summary>Configures the API's ordered provider list (fail-over order = argument order).</summary>
-    public static IResourceBuilder<ProjectResource> WithMarketDataProviders(this IResourceBuilder<ProjectResource> api,
-        IResourceBuilder<ParameterResource> apiKey, params IResourceBuilder<ProjectResource>[] providers)
-    {
-        for (var i = 0; i < providers.Length; i++)
-        {
-            var provider = providers[i];
-            api.WithEnvironment($"MarketData__Providers__{i}__Name", provider.Resource.Name)
-                .WithEnvironment($"MarketData__Providers__{i}__BaseUrl", provider.GetEndpoint("http"))
-                .WithEnvironment($"MarketData__Providers__{i}__ApiKey", apiKey)
-                .WithReference(provider)
-                .WaitFor(provider);
-        }
-        return api;
-    }
 }

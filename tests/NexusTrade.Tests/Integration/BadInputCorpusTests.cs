@@ -136,7 +136,7 @@ public sealed partial class BadInputCorpusTests(StackFixture stack)
     private async Task<ClientWebSocket> ConnectAsync()
     {
         var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new UriBuilder(stack.Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri, CancellationToken.None);
+        await socket.ConnectAsync(stack.QuoteStreamUri, CancellationToken.None);
         return socket;
     }
 

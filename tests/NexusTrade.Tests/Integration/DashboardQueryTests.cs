@@ -81,7 +81,7 @@ public sealed class DashboardQueryTests(StackFixture stack, ITestOutputHelper ou
         await stack.WaitForPrimaryProviderAsync();
 
         using var socket = new System.Net.WebSockets.ClientWebSocket();
-        await socket.ConnectAsync(new UriBuilder(stack.Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri, CancellationToken.None);
+        await socket.ConnectAsync(stack.QuoteStreamUri, CancellationToken.None);
         await socket.SendAsync("""{"action":"subscribe","symbols":["AAPL"]}"""u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
         await Task.Delay(TimeSpan.FromSeconds(12));
         await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);

@@ -115,7 +115,7 @@ public sealed class MetricsTests(StackFixture stack)
     {
         var before = await MetricsScrape.TakeAsync(stack.Api);
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(WebSocketUri(), CancellationToken.None);
+        await socket.ConnectAsync(stack.QuoteStreamUri, CancellationToken.None);
         await socket.SendAsync("""{"action":"subscribe","symbols":["AAPL","MSFT","GOOG"]}"""u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
         var buffer = new byte[8192];
         await socket.ReceiveAsync(buffer, CancellationToken.None);
@@ -144,7 +144,7 @@ public sealed class MetricsTests(StackFixture stack)
     {
         var before = await MetricsScrape.TakeAsync(stack.Api);
         using var client = new ClientWebSocket();
-        await client.ConnectAsync(WebSocketUri(), CancellationToken.None);
+        await client.ConnectAsync(stack.QuoteStreamUri, CancellationToken.None);
         // Pings without ever reading the pongs: once the TCP buffers are full the replies pile up on the server,
         // which must cut the client off rather than hold them.
         var ping = """{"action":"ping"}"""u8.ToArray();
@@ -219,5 +219,4 @@ public sealed class MetricsTests(StackFixture stack)
         }
     }
 
-    private Uri WebSocketUri() => new UriBuilder(stack.Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri;
 }

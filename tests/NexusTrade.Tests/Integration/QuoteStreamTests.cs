@@ -72,7 +72,7 @@ public sealed class QuoteStreamTests(StackFixture stack)
     private async Task<ClientWebSocket> ConnectAsync()
     {
         var socket = new ClientWebSocket();
-        var uri = new UriBuilder(stack.Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri;
+        var uri = stack.QuoteStreamUri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(uri, timeout.Token);
         return socket;

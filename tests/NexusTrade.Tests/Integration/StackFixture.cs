@@ -34,6 +34,9 @@ public sealed class StackFixture : IAsyncLifetime
 
     public HttpClient MarketFeed(string name) => App.CreateHttpClient(name, "http");
 
+    /// <summary>The API's quote stream, <c>ws://…/ws/quotes</c>.</summary>
+    public Uri QuoteStreamUri => new UriBuilder(Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri;
+
     public string StateDirectory => _stateDirectory;
 
     public async Task InitializeAsync()

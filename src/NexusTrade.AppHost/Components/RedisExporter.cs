@@ -3,25 +3,8 @@ using NexusTrade.AppHost.Infrastructure;
 
 namespace NexusTrade.AppHost.Components;
 
-public static class ExporterComponents
+public static class RedisExporterComponent
 {
-    /// <summary>Host metrics (CPU, memory, network, filesystems).</summary>
-    public static IResourceBuilder<IResourceWithEndpoints> AddNodeExporter(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
-    {
-        if (!runtime.IsHost)
-        {
-            return builder.AddPinnedContainer(name, "quay.io/prometheus/node-exporter", "v1.8.2", 9100)
-                .WithArgs("--path.rootfs=/host")
-                .WithBindMount("/", "/host", isReadOnly: true)
-                .WithHttpHealthCheck("/metrics");
-        }
-
-        var exporter = builder.AddHostProcess(name, "prometheus-node-exporter", "prometheus-node-exporter", runtime.State(name));
-        return exporter
-            .WithArgs(context => context.Args.Add(ReferenceExpression.Create($"--web.listen-address={exporter.LoopbackListenAddress()}")))
-            .WithHttpHealthCheck("/metrics");
-    }
-
     /// <summary>Redis server metrics: memory, commands, clients, evictions.</summary>
     public static IResourceBuilder<IResourceWithEndpoints> AddRedisExporter(this IDistributedApplicationBuilder builder, string name,
         StackRuntime runtime, IResourceBuilder<IResourceWithConnectionString> redis, IResourceBuilder<ParameterResource> redisPassword)

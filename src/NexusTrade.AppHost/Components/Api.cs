@@ -1,0 +1,31 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace NexusTrade.AppHost.Components;
+
+public static class ApiComponent
+{
+    /// <summary>The market-data API: the quote cache, its providers in fail-over order, readiness on <c>/health</c>.</summary>
+    public static IResourceBuilder<ProjectResource> AddApi(this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<IResourceWithConnectionString> cache, IResourceBuilder<ParameterResource> providerApiKey,
+        params IResourceBuilder<ProjectResource>[] providers) =>
+        builder.AddProject<Projects.NexusTrade_Api>(name)
+            .WithReference(cache).WaitFor(cache)
+            .WithMarketDataProviders(providerApiKey, providers)
+            .WithHttpHealthCheck("/health");
+
+    /// <summary>Configures the API's ordered provider list (fail-over order = argument order).</summary>
+    private static IResourceBuilder<ProjectResource> WithMarketDataProviders(this IResourceBuilder<ProjectResource> api,
+        IResourceBuilder<ParameterResource> apiKey, params IResourceBuilder<ProjectResource>[] providers)
+    {
+        for (var i = 0; i < providers.Length; i++)
+        {
+            var provider = providers[i];
+            api.WithEnvironment($"MarketData__Providers__{i}__Name", provider.Resource.Name)
+                .WithEnvironment($"MarketData__Providers__{i}__BaseUrl", provider.GetEndpoint("http"))
+                .WithEnvironment($"MarketData__Providers__{i}__ApiKey", apiKey)
+                .WithReference(provider)
+                .WaitFor(provider);
+        }
+        return api;
+    }
+}
