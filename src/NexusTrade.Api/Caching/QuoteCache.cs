@@ -31,7 +31,7 @@ public sealed class QuoteCache(IConnectionMultiplexer redis, NexusTradeMetrics m
             metrics.CacheLookup(Name, fresh ? CacheResult.Hit : CacheResult.Miss, Stopwatch.GetElapsedTime(started));
             return quote;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException or ObjectDisposedException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException or ObjectDisposedException || IsRedisCancellation(ex, cancellationToken))
         {
             metrics.CacheLookup(Name, CacheResult.Error, Stopwatch.GetElapsedTime(started));
             logger.LogWarning("Quote cache read failed for a symbol; serving from providers: {Error}", ex.Message);
@@ -46,9 +46,16 @@ public sealed class QuoteCache(IConnectionMultiplexer redis, NexusTradeMetrics m
             var json = JsonSerializer.Serialize(quote, Json);
             await redis.GetDatabase().StringSetAsync(Key(quote.Symbol), json, options.Value.StaleRetention).WaitAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException || IsRedisCancellation(ex, cancellationToken))
         {
             logger.LogWarning("Quote cache write failed: {Error}", ex.Message);
         }
     }
+
+    /// <summary>
+    /// A cancelled Redis call that the caller did not cancel: StackExchange.Redis cancels in-flight commands when Redis
+    /// stalls (seen with a SIGSTOPped server), and that must count as a cache failure, not escape as a cancellation.
+    /// </summary>
+    private static bool IsRedisCancellation(Exception ex, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
 }

@@ -8,8 +8,13 @@ public static class QuoteCacheExtensions
     public static IHostApplicationBuilder AddQuoteCache(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis",
-            // Our own check reports Redis down as Degraded: the API still answers, from providers.
-            settings => settings.DisableHealthChecks = true,
+            settings =>
+            {
+                // Our own check reports Redis down as Degraded: the API still answers, from providers.
+                settings.DisableHealthChecks = true;
+                // A span per Redis command is only worth its cost when traces are exported (as in ServiceDefaults).
+                settings.DisableTracing = !ServiceDefaultsExtensions.TracesExported(builder.Configuration);
+            },
             options =>
             {
                 options.AbortOnConnectFail = false;

@@ -14,6 +14,11 @@ public sealed record ProviderChainResult(ProviderChainStatus Status, VendorQuote
 /// <summary>Asks the providers in their configured order and fails over to the next one when a provider fails.</summary>
 public sealed class ProviderChain(IReadOnlyList<FinnhubQuoteProvider> providers, NexusTradeMetrics metrics, ILogger<ProviderChain> logger)
 {
+    /// <summary>During an outage every request fails the same way: one log line per interval says it (metrics count each).</summary>
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+    private long _nextFailoverLogAt;
+    private long _nextAllFailedLogAt;
+
     public IReadOnlyList<FinnhubQuoteProvider> Providers => providers;
 
     public async Task<ProviderChainResult> FetchAsync(string symbol, CancellationToken cancellationToken)
@@ -51,11 +56,18 @@ public sealed class ProviderChain(IReadOnlyList<FinnhubQuoteProvider> providers,
             if (i + 1 < providers.Count)
             {
                 metrics.ProviderFailover(provider.Name, providers[i + 1].Name);
-                logger.LogWarning("Provider {Provider} failed ({Outcome}); failing over to {Next}", provider.Name, outcome.ToLabel(), providers[i + 1].Name);
+                if (ShouldLog(ref _nextFailoverLogAt)) logger.LogWarning("Provider {Provider} failed ({Outcome}); failing over to {Next}", provider.Name, outcome.ToLabel(), providers[i + 1].Name);
             }
         }
 
-        logger.LogError("Every market-data provider failed: {Failures}", string.Join("; ", failures));
+        if (ShouldLog(ref _nextAllFailedLogAt)) logger.LogError("Every market-data provider failed: {Failures}", string.Join("; ", failures));
         return new ProviderChainResult(ProviderChainStatus.AllFailed, null, "Every market-data provider failed (" + string.Join("; ", failures) + ").");
+    }
+
+    private static bool ShouldLog(ref long nextLogAt)
+    {
+        var now = Environment.TickCount64;
+        var next = Interlocked.Read(ref nextLogAt);
+        return now >= next && Interlocked.CompareExchange(ref nextLogAt, now + (long)LogInterval.TotalMilliseconds, next) == next;
     }
 }

@@ -24,7 +24,8 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
                 {
                     await PushChangedQuotesAsync(stoppingToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                // Only shutdown ends the loop: any other failure, a stray cancellation included, must not stop the host.
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     logger.LogError(ex, "Quote push failed; retrying on the next tick");
                 }

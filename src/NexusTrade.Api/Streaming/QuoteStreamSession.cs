@@ -343,13 +343,14 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
                         await SendCloseAsync(close);
                         return;
                     }
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                    timeout.CancelAfter(options.SendTimeout);
-                    try
+                    // Most sends complete synchronously (the frame fits the transport's buffer): only a send that has to wait
+                    // gets a timeout, instead of a linked token source and a timer for every message.
+                    var send = socket.SendAsync(new ReadOnlyMemory<byte>(next.Message), System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, stop);
+                    if (send.IsCompleted)
                     {
-                        await socket.SendAsync(next.Message, System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                        send.GetAwaiter().GetResult();
                     }
-                    catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                    else if (!await CompletesWithinSendTimeoutAsync(send.AsTask(), stop))
                     {
                         // The client has not read for a whole send timeout: it would only hold memory and a slot.
                         _slowConsumer = true;
@@ -364,6 +365,29 @@ public sealed class QuoteStreamSession(WebSocket socket, SubscriptionHub hub, Qu
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
+        }
+    }
+
+    /// <summary>Waits for a send that did not complete at once; false when it is still pending after the send timeout.</summary>
+    private async Task<bool> CompletesWithinSendTimeoutAsync(Task send, CancellationToken stop)
+    {
+        try
+        {
+            await send.WaitAsync(options.SendTimeout, stop);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            // A send left pending fails once the socket is aborted: observe it, so that it is not reported as unobserved.
+            if (!send.IsCompleted)
+            {
+                _ = send.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
     }
 
