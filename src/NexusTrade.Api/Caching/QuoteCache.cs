@@ -20,7 +20,10 @@ public sealed class QuoteCache(IConnectionMultiplexer redis, NexusTradeMetrics m
 
     private static RedisKey Key(string symbol) => "nexustrade:quote:" + symbol;
 
-    public async Task<VendorQuote?> GetAsync(string symbol, CancellationToken cancellationToken)
+    /// <summary>The cached quote (fresh or not) and whether it is still within the cache TTL.</summary>
+    public readonly record struct Lookup(VendorQuote? Quote, bool Fresh);
+
+    public async Task<Lookup> GetAsync(string symbol, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -29,13 +32,13 @@ public sealed class QuoteCache(IConnectionMultiplexer redis, NexusTradeMetrics m
             var quote = value.HasValue ? JsonSerializer.Deserialize<VendorQuote>(value.ToString(), Json) : null;
             var fresh = quote is not null && time.GetUtcNow() - quote.FetchedAt < options.Value.CacheTtl;
             metrics.CacheLookup(Name, fresh ? CacheResult.Hit : CacheResult.Miss, Stopwatch.GetElapsedTime(started));
-            return quote;
+            return new Lookup(quote, fresh);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException or ObjectDisposedException || IsRedisCancellation(ex, cancellationToken))
         {
             metrics.CacheLookup(Name, CacheResult.Error, Stopwatch.GetElapsedTime(started));
             logger.LogWarning("Quote cache read failed for a symbol; serving from providers: {Error}", ex.Message);
-            return null;
+            return default;
         }
     }
 

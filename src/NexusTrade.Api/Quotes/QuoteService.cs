@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using NexusTrade.Api.Caching;
 using NexusTrade.Api.Providers;
 using NexusTrade.Api.Telemetry;
@@ -16,16 +15,15 @@ public sealed record QuoteResult(QuoteStatus Status, Quote? Quote, string? Reaso
 /// Cache-aside over the provider chain: a fresh cached quote is served as is; otherwise the providers are asked in
 /// order; when all of them fail, the last cached value is served marked stale, or the caller learns why there is none.
 /// </summary>
-public sealed class QuoteService(QuoteCache cache, ProviderChain providers, NexusTradeMetrics metrics, TimeProvider time, IOptions<QuoteOptions> options)
+public sealed class QuoteService(QuoteCache cache, ProviderChain providers, NexusTradeMetrics metrics, TimeProvider time)
 {
     public async Task<QuoteResult> GetQuoteAsync(string symbol, CancellationToken cancellationToken)
     {
-        var cached = await cache.GetAsync(symbol, cancellationToken);
-        var now = time.GetUtcNow();
-        if (cached is not null && now - cached.FetchedAt < options.Value.CacheTtl)
+        var (cached, fresh) = await cache.GetAsync(symbol, cancellationToken);
+        if (fresh)
         {
             metrics.QuoteServed(QuoteSource.Cache);
-            return QuoteResult.Ok(Quote.From(cached, fromCache: true, stale: false, now));
+            return QuoteResult.Ok(Quote.From(cached!, fromCache: true, stale: false, time.GetUtcNow()));
         }
 
         var fetched = await providers.FetchAsync(symbol, cancellationToken);

@@ -32,32 +32,12 @@ public sealed class PromtoolRulesTests
     private static string RunbooksDirectory => Path.Combine(RepoPaths.Root, "docs", "runbooks");
 
     /// <summary>File names of <c>prometheus/rules/*.yml</c>.</summary>
-    public static TheoryData<string> RuleFiles
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (var file in RuleFilePaths())
-            {
-                data.Add(Path.GetFileName(file));
-            }
-            return data;
-        }
-    }
+    public static TheoryData<string> RuleFiles => FileNames(RuleFilePaths());
 
     /// <summary>File names of <c>prometheus/tests/*.test.yml</c>.</summary>
-    public static TheoryData<string> UnitTestFiles
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (var file in UnitTestFilePaths())
-            {
-                data.Add(Path.GetFileName(file));
-            }
-            return data;
-        }
-    }
+    public static TheoryData<string> UnitTestFiles => FileNames(UnitTestFilePaths());
+
+    private static TheoryData<string> FileNames(IEnumerable<string> paths) => new(paths.Select(Path.GetFileName).OfType<string>());
 
     [Theory]
     [MemberData(nameof(RuleFiles))]

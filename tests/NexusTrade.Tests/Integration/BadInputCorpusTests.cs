@@ -33,24 +33,24 @@ public sealed partial class BadInputCorpusTests(StackFixture stack)
     [Fact]
     public async Task Ten_thousand_symbols_in_one_subscribe_close_with_1009()
     {
-        using var socket = await ConnectAsync();
+        using var socket = await stack.ConnectAsync();
         var symbols = string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"\"S{i}\""));
-        await SendAsync(socket, "{\"action\":\"subscribe\",\"symbols\":[" + symbols + "]}");
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await WaitForCloseAsync(socket));
+        await socket.SendTextAsync("{\"action\":\"subscribe\",\"symbols\":[" + symbols + "]}");
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await socket.WaitForCloseAsync());
     }
 
     [Fact]
     public async Task A_subscribe_unsubscribe_storm_is_answered_and_leaves_nothing_behind()
     {
         var before = await MetricsScrape.TakeAsync(stack.Api);
-        using var socket = await ConnectAsync();
+        using var socket = await stack.ConnectAsync();
         var reader = DrainAsync(socket);
         for (var i = 0; i < 1_000; i++)
         {
-            await SendAsync(socket, $"{{\"action\":\"subscribe\",\"symbols\":[\"ST{i % 40}\",\"SU{i % 7}\"]}}");
-            await SendAsync(socket, $"{{\"action\":\"unsubscribe\",\"symbols\":[\"ST{i % 40}\",\"SU{i % 7}\"]}}");
+            await socket.SendTextAsync($"{{\"action\":\"subscribe\",\"symbols\":[\"ST{i % 40}\",\"SU{i % 7}\"]}}");
+            await socket.SendTextAsync($"{{\"action\":\"unsubscribe\",\"symbols\":[\"ST{i % 40}\",\"SU{i % 7}\"]}}");
         }
-        await SendAsync(socket, "{\"action\":\"ping\"}");
+        await socket.SendTextAsync("{\"action\":\"ping\"}");
         Assert.True(socket.State == WebSocketState.Open, $"still open after the storm, not {socket.State} {socket.CloseStatus} {socket.CloseStatusDescription}");
         // Only the output side: the drain loop is the one reader and sees the server's close.
         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
@@ -131,27 +131,6 @@ public sealed partial class BadInputCorpusTests(StackFixture stack)
         var length = Regex.Match(headers, @"Content-Length: *([0-9]+)", RegexOptions.IgnoreCase);
         if (length.Success) return text.Length - headerEnd - 4 >= int.Parse(length.Groups[1].Value);
         return headers.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) ? text.EndsWith("0\r\n\r\n", StringComparison.Ordinal) : true;
-    }
-
-    private async Task<ClientWebSocket> ConnectAsync()
-    {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(stack.QuoteStreamUri, CancellationToken.None);
-        return socket;
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, string text) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<WebSocketCloseStatus?> WaitForCloseAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[8192];
-        while (socket.State == WebSocketState.Open)
-        {
-            if ((await socket.ReceiveAsync(buffer, timeout.Token)).MessageType == System.Net.WebSockets.WebSocketMessageType.Close) break;
-        }
-        return socket.CloseStatus;
     }
 
     /// <summary>Reads until the close handshake, counting acks.</summary>

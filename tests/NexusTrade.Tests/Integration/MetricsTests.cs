@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
 
 namespace NexusTrade.Tests.Integration;
 
@@ -37,7 +36,7 @@ public sealed class MetricsTests(StackFixture stack)
     public async Task Redis_down_counts_cache_errors_degrades_health_and_recovers_by_itself()
     {
         var before = await MetricsScrape.TakeAsync(stack.Api);
-        await stack.App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand);
+        await stack.StopAsync("redis");
         try
         {
             await StackFixture.EventuallyAsync(async () =>
@@ -56,10 +55,7 @@ public sealed class MetricsTests(StackFixture stack)
         }
         finally
         {
-            await stack.App.ResourceNotifications.WaitForResourceAsync("redis", e => e.Snapshot.State?.Text is "Exited" or "Finished");
-            await stack.App.ResourceCommands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand);
-            await stack.App.ResourceNotifications.WaitForResourceAsync("redis", e => e.Snapshot.State?.Text == "Running");
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("redis");
+            await stack.StartAsync("redis");
         }
 
         // The multiplexer reconnects on its own: the cache serves hits again and health is back.

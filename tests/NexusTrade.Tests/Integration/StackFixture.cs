@@ -83,11 +83,24 @@ public sealed class StackFixture : IAsyncLifetime
     /// </summary>
     public async Task RestartAsync(string resource)
     {
+        await StopAsync(resource);
+        await StartAsync(resource);
+    }
+
+    /// <summary>Stops a resource and waits until its process has exited.</summary>
+    public async Task StopAsync(string resource)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var stop = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, timeout.Token);
         Assert.True(stop.Success, $"stop {resource}: {stop.Message}");
         await App.ResourceNotifications.WaitForResourceAsync(resource,
             e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
+    }
+
+    /// <summary>Starts a stopped resource and waits until it is running and healthy.</summary>
+    public async Task StartAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var start = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
         Assert.True(start.Success, $"start {resource}: {start.Message}");
         await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == "Running", timeout.Token);
