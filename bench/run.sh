@@ -35,8 +35,8 @@ mkdir -p "$out"
 summary="$out/summary.txt"
 work=$(mktemp -d /tmp/nexustrade-bench.XXXXXX)
 
-api_bin=${API_BIN:-"$root/src/NexusTrade.Api/bin/Release/net10.0"} # API_BIN: another build of the API, for A/B of a change
-feed_bin="$root/src/NexusTrade.MarketFeed/bin/Release/net10.0"
+api_bin=${API_BIN:-"$root/NexusTrade.Api/bin/Release/net10.0"} # API_BIN: another build of the API, for A/B of a change
+feed_bin="$root/NexusTrade.MarketFeed/bin/Release/net10.0"
 bench_bin="$root/bench/NexusTrade.Bench/bin/Release/net10.0/nexustrade-bench"
 
 # ---------------------------------------------------------------- process tracking and cleanup
@@ -126,8 +126,8 @@ machine_note() { echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f
 build() {
   log "building Release (API, MarketFeed, bench)"
   (cd "$root" &&
-    dotnet build -c Release src/NexusTrade.Api/NexusTrade.Api.csproj -nologo -v q &&
-    dotnet build -c Release src/NexusTrade.MarketFeed/NexusTrade.MarketFeed.csproj -nologo -v q &&
+    dotnet build -c Release NexusTrade.Api/NexusTrade.Api.csproj -nologo -v q &&
+    dotnet build -c Release NexusTrade.MarketFeed/NexusTrade.MarketFeed.csproj -nologo -v q &&
     dotnet build -c Release bench/NexusTrade.Bench/NexusTrade.Bench.csproj -nologo -v q) >"$out/build.log" 2>&1 ||
     {
       tail -30 "$out/build.log" >&2

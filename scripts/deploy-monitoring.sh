@@ -18,7 +18,7 @@ forwards Grafana (localhost:3000), Prometheus (localhost:9090) and Alertmanager 
 Options:
   --context NAME      kubectl context to use (default: the current context)
   --manifests DIR     published manifests (default: ./artifacts/k8s)
-  --publish           publish the manifests into DIR first (dotnet run --project src/NexusTrade.AppHost ...)
+  --publish           publish the manifests into DIR first (dotnet run --project NexusTrade.AppHost ...)
   --timeout DURATION  how long each rollout may take (default: 5m)
   --no-port-forward   stop after the rollouts
   --dry-run           print every command that would change something, run none of them
@@ -103,7 +103,7 @@ fi
 echo "deploy: kubectl context: $current"
 
 if [ "$publish" = true ]; then
-  run dotnet run --project "$repo_root/src/NexusTrade.AppHost" -- --operation publish --step publish --output-path "$manifests"
+  run dotnet run --project "$repo_root/NexusTrade.AppHost" -- --operation publish --step publish --output-path "$manifests"
 fi
 
 if [ ! -f "$manifests/kustomization.yaml" ]; then

@@ -41,7 +41,7 @@ public sealed class StackRuntime
     public static StackRuntime Resolve(IDistributedApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var configRoot = Path.GetFullPath(configuration[ConfigRootKey] ?? Path.Combine(builder.AppHostDirectory, "..", ".."));
+        var configRoot = Path.GetFullPath(configuration[ConfigRootKey] ?? Path.Combine(builder.AppHostDirectory, ".."));
         if (!File.Exists(Path.Combine(configRoot, "prometheus", "prometheus.yml")))
         {
             throw new InvalidOperationException(
