@@ -14,7 +14,7 @@ namespace NexusTrade.Tests.Integration;
 public sealed partial class BadInputCorpusTests(StackFixture stack)
 {
     public static IEnumerable<object[]> HttpCases() =>
-        File.ReadAllLines(RepoPaths.Combine("tests", "NexusTrade.Tests", "Integration", "Corpus", "http-bad-input.tsv"))
+        File.ReadAllLines(RepoPaths.Combine("NexusTrade.Tests", "Integration", "Corpus", "http-bad-input.tsv"))
             .Where(line => line.Length > 0 && line[0] != '#')
             .Select(line => line.Split('\t'))
             .Select(cols => new object[] { cols[0], cols[1], int.Parse(cols[2]), cols[3] == "problem" });
