@@ -156,7 +156,7 @@ public sealed class DashboardLintTests
         var root = Get(uid).Root;
         var problems = new List<string>();
         var variables = Variables(root).ToList();
-        var prometheusUid = ProvisionedDatasourceUid("prometheus");
+        var prometheusUid = GrafanaProvisioning.DatasourceUid("prometheus");
 
         var datasourceVariable = variables.FirstOrDefault(v => Str(v, "name") == "datasource");
         if (datasourceVariable.ValueKind != JsonValueKind.Object)
@@ -418,12 +418,12 @@ public sealed class DashboardLintTests
     }
 
     [Fact]
-    public void DatasourceProvisioningMatchesTheDashboards()
+    public void Datasource_provisioning_matches_the_dashboards()
     {
         var problems = new List<string>();
-        var datasources = ProvisionedDatasources();
+        var datasources = GrafanaProvisioning.Datasources();
 
-        var prometheus = datasources.Where(d => Value(d, "type") == "prometheus").ToList();
+        var prometheus = datasources.Where(d => d.Type == "prometheus").ToList();
         if (prometheus.Count != 1)
         {
             problems.Add($"expected exactly one prometheus datasource, found {prometheus.Count}");
@@ -431,23 +431,12 @@ public sealed class DashboardLintTests
         else
         {
             var ds = prometheus[0];
-            if (Value(ds, "uid") != "prometheus")
-            {
-                problems.Add("prometheus datasource uid must be 'prometheus'");
-            }
-
-            if (Value(ds, "url") != "${PROMETHEUS_URL}")
-            {
-                problems.Add("prometheus datasource url must be ${PROMETHEUS_URL}");
-            }
-
-            if (Value(ds, "isDefault") != "true")
-            {
-                problems.Add("prometheus datasource must be the default");
-            }
+            if (ds.Uid != "prometheus") problems.Add("prometheus datasource uid must be 'prometheus'");
+            if (ds.Url != "${PROMETHEUS_URL}") problems.Add("prometheus datasource url must be ${PROMETHEUS_URL}");
+            if (!ds.IsDefault) problems.Add("prometheus datasource must be the default");
         }
 
-        var alertmanager = datasources.Where(d => Value(d, "type") == "alertmanager").ToList();
+        var alertmanager = datasources.Where(d => d.Type == "alertmanager").ToList();
         if (alertmanager.Count != 1)
         {
             problems.Add($"expected exactly one alertmanager datasource, found {alertmanager.Count}");
@@ -455,24 +444,16 @@ public sealed class DashboardLintTests
         else
         {
             var ds = alertmanager[0];
-            if (Value(ds, "uid") != "alertmanager")
-            {
-                problems.Add("alertmanager datasource uid must be 'alertmanager'");
-            }
-
-            if (Value(ds, "url") != "${ALERTMANAGER_URL}")
-            {
-                problems.Add("alertmanager datasource url must be ${ALERTMANAGER_URL}");
-            }
-
-            if (Value(ds, "implementation") != "prometheus")
+            if (ds.Uid != "alertmanager") problems.Add("alertmanager datasource uid must be 'alertmanager'");
+            if (ds.Url != "${ALERTMANAGER_URL}") problems.Add("alertmanager datasource url must be ${ALERTMANAGER_URL}");
+            if (ds.JsonData.GetValueOrDefault("implementation") != "prometheus")
             {
                 problems.Add("alertmanager datasource jsonData.implementation must be prometheus");
             }
         }
 
         // Every dashboard resolves its datasource through the provisioned uid.
-        var prometheusUid = ProvisionedDatasourceUid("prometheus");
+        var prometheusUid = GrafanaProvisioning.DatasourceUid("prometheus");
         foreach (var dashboard in AllDashboards.Value)
         {
             var variable = Variables(dashboard.Root).FirstOrDefault(v => Str(v, "name") == "datasource");
@@ -483,19 +464,18 @@ public sealed class DashboardLintTests
             }
         }
 
-        var providers = File.ReadAllText(Path.Combine(RepoPaths.Root, "grafana", "provisioning", "dashboards", "dashboards.yml"));
-        foreach (var required in new[]
-                 {
-                     @"^\s*path:\s*\$\{GRAFANA_DASHBOARDS_PATH\}\s*$",
-                     @"^\s*folder:\s*['""]?NexusTrade['""]?\s*$",
-                     @"^\s*foldersFromFilesStructure:\s*false\s*$",
-                     @"^\s*allowUiUpdates:\s*false\s*$",
-                 })
+        var providers = GrafanaProvisioning.DashboardProviders();
+        if (providers.Count != 1)
         {
-            if (!Regex.IsMatch(providers, required, RegexOptions.Multiline | RegexOptions.CultureInvariant))
-            {
-                problems.Add($"dashboards.yml: no line matching {required}");
-            }
+            problems.Add($"dashboards.yml: expected exactly one provider, found {providers.Count}");
+        }
+        else
+        {
+            var provider = providers[0];
+            if (provider.Options.GetValueOrDefault("path") != "${GRAFANA_DASHBOARDS_PATH}") problems.Add("dashboards.yml: options.path must be ${GRAFANA_DASHBOARDS_PATH}");
+            if (provider.Folder != "NexusTrade") problems.Add("dashboards.yml: folder must be NexusTrade");
+            if (provider.Options.GetValueOrDefault("foldersFromFilesStructure") != "false") problems.Add("dashboards.yml: options.foldersFromFilesStructure must be false");
+            if (provider.AllowUiUpdates) problems.Add("dashboards.yml: allowUiUpdates must be false");
         }
 
         Report("provisioning", problems);
@@ -666,64 +646,4 @@ public sealed class DashboardLintTests
                 break;
         }
     }
-
-    /// <summary>
-    /// Minimal reader for grafana/provisioning/datasources/datasources.yml: one dictionary per list item under
-    /// <c>datasources:</c>, holding every <c>key: scalar</c> of the item (nested jsonData keys included).
-    /// </summary>
-    private static IReadOnlyList<Dictionary<string, string>> ProvisionedDatasources()
-    {
-        var path = Path.Combine(RepoPaths.Root, "grafana", "provisioning", "datasources", "datasources.yml");
-        var result = new List<Dictionary<string, string>>();
-        Dictionary<string, string>? current = null;
-        var inDatasources = false;
-
-        foreach (var rawLine in File.ReadAllLines(path))
-        {
-            var line = Regex.Replace(rawLine, @"(^|\s)#.*$", string.Empty).TrimEnd();
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            if (!char.IsWhiteSpace(line[0]) && !line.StartsWith('-'))
-            {
-                inDatasources = line.StartsWith("datasources:", StringComparison.Ordinal);
-                current = null;
-                continue;
-            }
-
-            if (!inDatasources)
-            {
-                continue;
-            }
-
-            var item = Regex.Match(line, @"^\s*-\s+(?<rest>.*)$");
-            if (item.Success)
-            {
-                current = new Dictionary<string, string>(StringComparer.Ordinal);
-                result.Add(current);
-                line = item.Groups["rest"].Value;
-            }
-
-            var pair = Regex.Match(line, @"^\s*(?<key>[A-Za-z_][A-Za-z0-9_]*):\s*(?<value>.*)$");
-            if (current is not null && pair.Success)
-            {
-                var value = pair.Groups["value"].Value.Trim().Trim('"', '\'');
-                current.TryAdd(pair.Groups["key"].Value, value);
-            }
-        }
-
-        return result;
-    }
-
-    private static string ProvisionedDatasourceUid(string type)
-    {
-        var datasource = ProvisionedDatasources().FirstOrDefault(d => Value(d, "type") == type);
-        return (datasource is null ? null : Value(datasource, "uid"))
-               ?? throw new InvalidOperationException($"no provisioned datasource of type '{type}' with a uid");
-    }
-
-    private static string? Value(Dictionary<string, string> item, string key) =>
-        item.TryGetValue(key, out var value) ? value : null;
 }

@@ -26,7 +26,7 @@ public sealed class AlertDeliveryTests(StackFixture stack, ITestOutputHelper out
     public async Task A_provider_outage_pages_and_posts_then_resolves()
     {
         using var traffic = new CancellationTokenSource();
-        var load = GenerateQuoteTrafficAsync(traffic.Token);
+        var load = QuoteTraffic.RunAsync(stack.Api, traffic.Token);
         try
         {
             // Start from a quiet state: no DataProviderFailing left over from an earlier fault, an empty inbox, and the
@@ -62,24 +62,6 @@ public sealed class AlertDeliveryTests(StackFixture stack, ITestOutputHelper out
             await load;
         }
         await stack.WaitForPrimaryProviderAsync();
-    }
-
-    /// <summary>Steady quote traffic with cache misses, as clients would cause: ~10 provider calls a second.</summary>
-    private async Task GenerateQuoteTrafficAsync(CancellationToken cancellationToken)
-    {
-        var i = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                using var _ = await stack.Api.GetAsync($"/api/quotes/T{i++ % 5000:0000}", cancellationToken);
-                await Task.Delay(100, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     private static bool IsDataProviderFailing(JsonElement notification) =>

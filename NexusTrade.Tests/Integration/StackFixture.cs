@@ -5,6 +5,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace NexusTrade.Tests.Integration;
@@ -14,7 +15,7 @@ namespace NexusTrade.Tests.Integration;
 /// Prometheus, Alertmanager and exporters from Debian packages), with its own state directory and dynamic ports.
 /// Disposing it stops every process it started.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public class StackFixture : IAsyncLifetime
 {
     /// <summary>The resources that must become healthy (Grafana only when a grafana binary exists; it is checked separately).</summary>
     public static readonly string[] CoreResources =
@@ -42,9 +43,9 @@ public sealed class StackFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = Stopwatch.StartNew();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
-            ["--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={_stateDirectory}"]);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(Arguments(_stateDirectory), ConfigureOptions);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        Configure(builder);
         // No standard resilience handler: tests must see failures as they happen, not retried away.
         _app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
@@ -59,6 +60,20 @@ public sealed class StackFixture : IAsyncLifetime
         Prometheus = App.CreateHttpClient("prometheus", "http");
         Alertmanager = App.CreateHttpClient("alertmanager", "http");
         Inbox = App.CreateHttpClient("alert-inbox", "http");
+    }
+
+    /// <summary>The AppHost's command line: host mode, this fixture's own state directory, ports as the testing builder picks them.</summary>
+    protected virtual string[] Arguments(string stateDirectory) =>
+        ["--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={stateDirectory}"];
+
+    /// <summary>Options of the AppHost under test (the testing builder turns the Aspire dashboard off by default).</summary>
+    protected virtual void ConfigureOptions(DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
+    {
+    }
+
+    /// <summary>A last look at the builder before the app is built (logging, for example).</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()
