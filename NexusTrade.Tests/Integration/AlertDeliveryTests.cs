@@ -31,8 +31,7 @@ public sealed class AlertDeliveryTests(StackFixture stack, ITestOutputHelper out
         {
             // Start from a quiet state: no DataProviderFailing left over from an earlier fault, an empty inbox, and the
             // API's provider series existing before the fault, as they would in production.
-            await StackFixture.EventuallyAsync(async () => (await stack.QueryAsync("ALERTS{alertname=\"DataProviderFailing\"}")).GetArrayLength() == 0,
-                TimeSpan.FromSeconds(180), "no DataProviderFailing alert pending or firing");
+            await stack.WaitForNoAlertAsync("DataProviderFailing");
             (await stack.Inbox.DeleteAsync("/inbox/notifications")).EnsureSuccessStatusCode();
             await Task.Delay(TimeSpan.FromSeconds(6));
             var faultAt = Stopwatch.StartNew();

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.Integration;
 
@@ -21,8 +23,26 @@ public sealed class LaunchPathFixture : StackFixture
     /// <summary>The login URL with its token, as the AppHost prints it at start.</summary>
     public Uri DashboardLoginUrl => _output.LoginUrl ?? throw new InvalidOperationException("The AppHost printed no dashboard login URL.");
 
-    protected override string[] Arguments(string stateDirectory) =>
-        ["--DcpPublisher:RandomizePorts=false", $"--NexusTrade:StateDirectory={stateDirectory}"];
+    /// <summary>
+    /// The profile's settings as <c>dotnet run</c> applies them (applicationUrl becomes ASPNETCORE_URLS, the dashboard's
+    /// address), read from the AppHost's launchSettings.json rather than copied here.
+    /// </summary>
+    protected override string[] Arguments(string stateDirectory)
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("NexusTrade.AppHost", "Properties", "launchSettings.json")));
+        var profile = settings.RootElement.GetProperty("profiles").GetProperty(LaunchProfile);
+        var environment = profile.GetProperty("environmentVariables").EnumerateObject().Select(v => $"--{v.Name}={v.Value.GetString()}");
+        return
+        [
+            "--DcpPublisher:RandomizePorts=false",
+            $"--ASPNETCORE_URLS={profile.GetProperty("applicationUrl").GetString()}",
+            .. environment,
+            $"--NexusTrade:StateDirectory={stateDirectory}",
+        ];
+    }
+
+    /// <summary>The profile <c>dotnet run</c> picks: the first one in the file.</summary>
+    public const string LaunchProfile = "http";
 
     protected override void ConfigureOptions(DistributedApplicationOptions options, HostApplicationBuilderSettings settings) =>
         options.DisableDashboard = false;
@@ -60,12 +80,9 @@ public sealed class LaunchPathFixture : StackFixture
     private sealed class LoginUrlCapture : ILoggerProvider, ILogger
     {
         public const string Category = "Aspire.Hosting.DistributedApplication";
-        private const string Prefix = "Login to the dashboard at ";
-        private readonly ConcurrentQueue<string> _lines = new();
+        private readonly ConcurrentQueue<Uri> _urls = new();
 
-        public Uri? LoginUrl => _lines.Select(line => line[(line.IndexOf(Prefix, StringComparison.Ordinal) + Prefix.Length)..].Trim())
-            .Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null)
-            .LastOrDefault(uri => uri is not null);
+        public Uri? LoginUrl => _urls.LastOrDefault();
 
         public ILogger CreateLogger(string categoryName) => this;
 
@@ -75,8 +92,13 @@ public sealed class LaunchPathFixture : StackFixture
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var line = formatter(state, exception);
-            if (line.Contains(Prefix, StringComparison.Ordinal)) _lines.Enqueue(line);
+            // The structured value of "Login to the dashboard at {LoginUrl}", not the formatted line.
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> values
+                && values.FirstOrDefault(v => v.Key == "LoginUrl").Value is string url
+                && Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            {
+                _urls.Enqueue(uri);
+            }
         }
 
         public void Dispose()

@@ -100,6 +100,7 @@ public sealed class LaunchPathTests(LaunchPathFixture stack, ITestOutputHelper o
     [Fact]
     public async Task An_outage_button_on_the_primary_fails_over_and_reaches_the_inbox()
     {
+        await stack.WaitForNoAlertAsync("DataProviderFailing");
         (await stack.Inbox.DeleteAsync("/inbox/notifications")).EnsureSuccessStatusCode();
         try
         {

@@ -130,6 +130,11 @@ public class StackFixture : IAsyncLifetime
         return response.GetProperty("data").GetProperty("result");
     }
 
+    /// <summary>Waits until no alert of that name is pending or firing: a quiet start for a test that makes it fire.</summary>
+    public Task WaitForNoAlertAsync(string alertname) =>
+        EventuallyAsync(async () => (await QueryAsync($"ALERTS{{alertname=\"{alertname}\"}}")).GetArrayLength() == 0,
+            TimeSpan.FromSeconds(180), $"no {alertname} alert pending or firing");
+
     public async Task SetFaultsAsync(string feed, object faults)
     {
         using var response = await MarketFeed(feed).PutAsJsonAsync("/faults", faults);
