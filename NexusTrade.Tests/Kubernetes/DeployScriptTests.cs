@@ -56,7 +56,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
         var (exitCode, output) = await RunAsync("--dry-run", "--publish", "--manifests", target);
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains($"+ dotnet run --project {RepoPaths.Combine("src", "NexusTrade.AppHost")} -- --operation publish --step publish --output-path {target}", output);
+        Assert.Contains($"+ dotnet run --project {RepoPaths.Combine("NexusTrade.AppHost")} -- --operation publish --step publish --output-path {target}", output);
         Assert.False(Directory.Exists(target));
     }
 

@@ -105,9 +105,9 @@ public sealed class PublishedManifests : IAsyncLifetime
     private static string AppHostAssembly()
     {
         var testOutput = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var sameBuild = RepoPaths.Combine("src", "NexusTrade.AppHost", "bin", testOutput.Parent!.Name, testOutput.Name, "NexusTrade.AppHost.dll");
+        var sameBuild = RepoPaths.Combine("NexusTrade.AppHost", "bin", testOutput.Parent!.Name, testOutput.Name, "NexusTrade.AppHost.dll");
         if (File.Exists(sameBuild)) return sameBuild;
-        var anyBuild = new DirectoryInfo(RepoPaths.Combine("src", "NexusTrade.AppHost", "bin"))
+        var anyBuild = new DirectoryInfo(RepoPaths.Combine("NexusTrade.AppHost", "bin"))
             .EnumerateFiles("NexusTrade.AppHost.dll", SearchOption.AllDirectories)
             .OrderByDescending(f => f.LastWriteTimeUtc)
             .FirstOrDefault();
