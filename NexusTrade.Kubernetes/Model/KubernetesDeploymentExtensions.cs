@@ -10,6 +10,22 @@ public static class KubernetesDeploymentExtensions
         where T : IResource =>
         builder.WithAnnotation(deployment, ResourceAnnotationMutationBehavior.Replace);
 
+    /// <summary>Declares that <paramref name="factory"/> writes the resource's objects, as <paramref name="role"/> in <paramref name="namespace"/>.</summary>
+    public static IResourceBuilder<T> PublishAsKubernetes<T>(this IResourceBuilder<T> builder, WorkloadFactory factory, string role, string @namespace,
+        ResourceBudget budget, RuntimeUser user, ProjectImage? image = null, bool isSimulator = false, bool openToCluster = false,
+        IReadOnlyList<CompanionWorkload>? companions = null) where T : IResource =>
+        builder.PublishAsKubernetes(new KubernetesDeploymentAnnotation(factory)
+        {
+            Role = role,
+            Namespace = @namespace,
+            Budget = budget,
+            User = user,
+            Image = image,
+            IsSimulator = isSimulator,
+            OpenToCluster = openToCluster,
+            Companions = companions ?? [],
+        });
+
     /// <summary>Lets <paramref name="client"/>'s pods connect to this resource's ports (its NetworkPolicy).</summary>
     public static IResourceBuilder<T> WithKubernetesClient<T, TClient>(this IResourceBuilder<T> builder, IResourceBuilder<TClient> client)
         where T : IResource where TClient : IResource

@@ -27,13 +27,7 @@ public static class AlertmanagerWorkload
     /// <summary>Deploys Alertmanager with <paramref name="prometheusDirectory"/>'s alertmanager.yml and templates (the repository's prometheus/).</summary>
     public static IResourceBuilder<T> PublishAsKubernetesAlertmanager<T>(this IResourceBuilder<T> alertmanager, string prometheusDirectory,
         ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        alertmanager.PublishAsKubernetes(new KubernetesDeploymentAnnotation((spec, context) => Build(spec, context, prometheusDirectory))
-        {
-            Role = "alert-router",
-            Namespace = ClusterTopology.MonitoringNamespace,
-            Budget = budget,
-            User = user,
-        });
+        alertmanager.PublishAsKubernetes((spec, context) => Build(spec, context, prometheusDirectory), "alert-router", ClusterTopology.MonitoringNamespace, budget, user);
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string prometheusDirectory)
     {

@@ -12,15 +12,7 @@ public static class ApiWorkload
     /// <summary>Deploys the project as the API, reachable from any pod of the cluster.</summary>
     public static IResourceBuilder<ProjectResource> PublishAsKubernetesApi(this IResourceBuilder<ProjectResource> api, ProjectImage image,
         ResourceBudget budget) =>
-        api.PublishAsKubernetes(new KubernetesDeploymentAnnotation(Build)
-        {
-            Role = "api",
-            Namespace = ClusterTopology.ApplicationNamespace,
-            Budget = budget,
-            User = RuntimeUser.DotNetApp,
-            Image = image,
-            OpenToCluster = true,
-        });
+        api.PublishAsKubernetes(Build, "api", ClusterTopology.ApplicationNamespace, budget, RuntimeUser.DotNetApp, image: image, openToCluster: true);
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
     {
@@ -35,17 +27,9 @@ public static class ApiWorkload
         var config = ConfigMap(identity, $"{spec.Name}-config", settings);
 
         var port = Port(DotNetProject.HttpPortName, ComponentSpec.DotNetHttpPort);
-        var container = Harden(new V1Container
-        {
-            Name = spec.Name,
-            Image = DotNetProject.Image(spec, context),
-            Ports = [port],
-            EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = config.Metadata.Name } }],
-            Env = environment.Build(),
-            ReadinessProbe = HttpProbe("/health", port.Name),
-            LivenessProbe = HttpProbe("/alive", port.Name, periodSeconds: 10, failureThreshold: 6),
-            VolumeMounts = [Mount(TempVolume, "/tmp", readOnly: false)],
-        }, spec.Deployment.Budget);
+        var container = DotNetProject.Container(spec, context, port);
+        container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = config.Metadata.Name } }];
+        container.Env = environment.Build();
 
         // /metrics is served on the API's own port (ServiceDefaults), so it is as reachable as the API itself: the
         // NetworkPolicy cannot single it out (it works on ports, not paths). Moving it to a port of its own would let

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using k8s.Models;
 
 namespace NexusTrade.Kubernetes;
 
@@ -27,6 +28,14 @@ public static class DotNetProject
                 || referencePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal))
                 || value is EndpointReferenceExpression { Endpoint.Resource: var owner } && owner == spec.Resource)
             .Set("ASPNETCORE_HTTP_PORTS", ComponentSpec.DotNetHttpPort.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The project's container: its image, readiness on /health, liveness on /alive, scratch space in /tmp.</summary>
+    public static V1Container Container(ComponentSpec spec, PublishContext context, V1ContainerPort port)
+    {
+        var container = ManifestBuilder.HttpContainer(spec, Image(spec, context), port, "/health", "/alive");
+        container.VolumeMounts = [ManifestBuilder.Mount(ManifestBuilder.TempVolume, "/tmp", readOnly: false)];
+        return container;
     }
 
     /// <summary>The image of the project: its annotation's setting (ApiImage, MarketFeedImage, AlertInboxImage) or the pinned default.</summary>

@@ -16,14 +16,7 @@ public static class GrafanaWorkload
     /// </summary>
     public static IResourceBuilder<T> PublishAsKubernetesGrafana<T>(this IResourceBuilder<T> grafana, string grafanaDirectory,
         ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        grafana.PublishAsKubernetes(new KubernetesDeploymentAnnotation((spec, context) => Build(spec, context, grafanaDirectory))
-        {
-            Role = "dashboards",
-            Namespace = ClusterTopology.MonitoringNamespace,
-            Budget = budget,
-            User = user,
-            OpenToCluster = true,
-        });
+        grafana.PublishAsKubernetes((spec, context) => Build(spec, context, grafanaDirectory), "dashboards", ClusterTopology.MonitoringNamespace, budget, user, openToCluster: true);
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string grafanaDirectory)
     {

@@ -47,6 +47,20 @@ public static class ManifestBuilder
     }
 
     /// <summary>
+    /// The component's hardened container serving HTTP on <paramref name="port"/>: ready on <paramref name="readinessPath"/>,
+    /// restarted after six failed checks of <paramref name="livenessPath"/>. The caller adds args, environment and mounts.
+    /// </summary>
+    public static V1Container HttpContainer(ComponentSpec spec, string? image, V1ContainerPort port, string readinessPath, string livenessPath) =>
+        Harden(new V1Container
+        {
+            Name = spec.Name,
+            Image = image,
+            Ports = [port],
+            ReadinessProbe = HttpProbe(readinessPath, port.Name),
+            LivenessProbe = HttpProbe(livenessPath, port.Name, failureThreshold: 6),
+        }, spec.Deployment.Budget);
+
+    /// <summary>
     /// A pod template running as <paramref name="user"/> (fsGroup too, so that volumes are writable by it) with the
     /// runtime's default seccomp profile. The API token is mounted only for pods that talk to the API server.
     /// </summary>

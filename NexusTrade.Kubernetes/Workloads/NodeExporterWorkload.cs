@@ -10,30 +10,17 @@ public static class NodeExporterWorkload
 {
     public static IResourceBuilder<T> PublishAsKubernetesNodeExporter<T>(this IResourceBuilder<T> exporter, ResourceBudget budget, RuntimeUser user)
         where T : IResource =>
-        exporter.PublishAsKubernetes(new KubernetesDeploymentAnnotation(Build)
-        {
-            Role = "exporter",
-            Namespace = ClusterTopology.MonitoringNamespace,
-            Budget = budget,
-            User = user,
-        });
+        exporter.PublishAsKubernetes(Build, "exporter", ClusterTopology.MonitoringNamespace, budget, user);
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
     {
         var identity = PublishContext.Identity(spec);
         var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
-        var container = Harden(new V1Container
-        {
-            Name = spec.Name,
-            Image = spec.Image,
-            // Filesystems are read through the host's root mounted below.
-            Args = [NodeExporterSettings.RootFsArg],
-            Ports = [port],
-            ReadinessProbe = HttpProbe("/", port.Name),
-            LivenessProbe = HttpProbe("/", port.Name, failureThreshold: 6),
-            // HostToContainer: filesystems the host mounts later (new volumes) show up without a restart.
-            VolumeMounts = [new V1VolumeMount { Name = "host-root", MountPath = NodeExporterSettings.HostRoot, ReadOnlyProperty = true, MountPropagation = "HostToContainer" }],
-        }, spec.Deployment.Budget);
+        var container = HttpContainer(spec, spec.Image, port, "/", "/");
+        // Filesystems are read through the host's root mounted below.
+        container.Args = [NodeExporterSettings.RootFsArg];
+        // HostToContainer: filesystems the host mounts later (new volumes) show up without a restart.
+        container.VolumeMounts = [new V1VolumeMount { Name = "host-root", MountPath = NodeExporterSettings.HostRoot, ReadOnlyProperty = true, MountPropagation = "HostToContainer" }];
 
         var template = PodTemplate(identity, spec.Deployment.User, [container],
             [new V1Volume { Name = "host-root", HostPath = new V1HostPathVolumeSource { Path = "/", Type = "Directory" } }]);

@@ -19,14 +19,7 @@ public static class PrometheusWorkload
     /// </summary>
     public static IResourceBuilder<T> PublishAsKubernetesPrometheus<T>(this IResourceBuilder<T> prometheus, PrometheusSettings settings,
         string prometheusDirectory, ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        prometheus.PublishAsKubernetes(new KubernetesDeploymentAnnotation((spec, context) => Build(spec, context, settings, prometheusDirectory))
-        {
-            Role = "metrics",
-            Namespace = ClusterTopology.MonitoringNamespace,
-            Budget = budget,
-            User = user,
-            Companions = [new CompanionWorkload(KubeStateMetricsWorkload.Name, KubeStateMetricsWorkload.Build)],
-        });
+        prometheus.PublishAsKubernetes((spec, context) => Build(spec, context, settings, prometheusDirectory), "metrics", ClusterTopology.MonitoringNamespace, budget, user, companions: [new CompanionWorkload(KubeStateMetricsWorkload.Name, KubeStateMetricsWorkload.Build)]);
 
     /// <summary>Scrapes <paramref name="target"/>'s HTTP endpoint as job <paramref name="job"/>; in the cluster, its NetworkPolicy admits Prometheus.</summary>
     public static IResourceBuilder<T> WithScrapeTarget<T, TTarget>(this IResourceBuilder<T> prometheus, string job, IResourceBuilder<TTarget> target)

@@ -12,13 +12,7 @@ public static class RedisWorkload
 
     public static IResourceBuilder<T> PublishAsKubernetesRedis<T>(this IResourceBuilder<T> redis, RedisSettings settings,
         ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        redis.PublishAsKubernetes(new KubernetesDeploymentAnnotation((spec, context) => Build(spec, context, settings))
-        {
-            Role = "cache",
-            Namespace = ClusterTopology.ApplicationNamespace,
-            Budget = budget,
-            User = user,
-        });
+        redis.PublishAsKubernetes((spec, context) => Build(spec, context, settings), "cache", ClusterTopology.ApplicationNamespace, budget, user);
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, RedisSettings settings)
     {

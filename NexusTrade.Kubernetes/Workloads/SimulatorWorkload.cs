@@ -14,31 +14,15 @@ public static class SimulatorWorkload
     /// </summary>
     public static IResourceBuilder<ProjectResource> PublishAsKubernetesSimulator(this IResourceBuilder<ProjectResource> simulator, ProjectImage image,
         ResourceBudget budget) =>
-        simulator.PublishAsKubernetes(new KubernetesDeploymentAnnotation(Build)
-        {
-            Role = "simulator",
-            Namespace = ClusterTopology.ApplicationNamespace,
-            Budget = budget,
-            User = RuntimeUser.DotNetApp,
-            Image = image,
-            IsSimulator = true,
-        });
+        simulator.PublishAsKubernetes(Build, "simulator", ClusterTopology.ApplicationNamespace, budget, RuntimeUser.DotNetApp, image: image, isSimulator: true);
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
     {
         var identity = PublishContext.Identity(spec);
         var port = spec.ContainerPort(DotNetProject.HttpPortName);
         // Only the HTTP side is published: the inbox's SMTP listener binds to loopback only.
-        var container = Harden(new V1Container
-        {
-            Name = spec.Name,
-            Image = DotNetProject.Image(spec, context),
-            Ports = [port],
-            Env = DotNetProject.Environment(spec, context).Build(),
-            ReadinessProbe = HttpProbe("/health", port.Name),
-            LivenessProbe = HttpProbe("/alive", port.Name, failureThreshold: 6),
-            VolumeMounts = [Mount(TempVolume, "/tmp", readOnly: false)],
-        }, spec.Deployment.Budget);
+        var container = DotNetProject.Container(spec, context, port);
+        container.Env = DotNetProject.Environment(spec, context).Build();
 
         return
         [
