@@ -1,6 +1,6 @@
 using NexusTrade.AppHost.Components;
 using NexusTrade.AppHost.Infrastructure;
-using NexusTrade.AppHost.Kubernetes;
+using NexusTrade.Kubernetes;
 
 // NexusTrade: the market-data API, its dependencies and the monitoring stack around it.
 //
@@ -13,9 +13,15 @@ var builder = DistributedApplication.CreateBuilder(args);
 var runtime = StackRuntime.Resolve(builder);
 
 // Secrets: generated on first run and kept in user secrets; never in a file of the repository.
-var redisPassword = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-var marketDataApiKey = builder.AddParameter("marketdata-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-var grafanaPassword = builder.AddParameter("grafana-admin-password", new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true);
+// In the cluster each is one key of a Secret that the operator fills in.
+var redisPassword = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true)
+    .PublishAsKubernetesSecret("redis-auth", "password",
+        "Redis AUTH password; the same value in namespaces nexustrade (redis, api) and monitoring (redis-exporter)");
+var marketDataApiKey = builder.AddParameter("marketdata-api-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true)
+    .PublishAsKubernetesSecret("marketdata-credentials", "api-key",
+        "API key of the market-data vendor (Finnhub token); the simulators, when deployed, accept the same key");
+var grafanaPassword = builder.AddParameter("grafana-admin-password", new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true)
+    .PublishAsKubernetesSecret("grafana-admin", "admin-password", "password of Grafana's admin user");
 
 // Application
 var redis = builder.AddQuoteCacheRedis("redis", runtime, redisPassword);

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
@@ -11,6 +12,7 @@ public static class AlertInboxComponent
     public static IResourceBuilder<ProjectResource> AddAlertInbox(this IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<ParameterResource> apiKey) =>
         builder.AddProject<Projects.NexusTrade_MarketFeed>(name)
+            .PublishAsKubernetesSimulator(ProjectImage.AlertInbox, MarketFeedComponent.SimulatorBudget)
             .WithEnvironment("MarketFeed__ApiKey", apiKey)
             .WithEndpoint(name: "smtp", scheme: "tcp", env: "Inbox__SmtpPort", isProxied: false)
             .WithHttpHealthCheck("/health")

@@ -1,13 +1,11 @@
 using Aspire.Hosting.ApplicationModel;
 using NexusTrade.AppHost.Infrastructure;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
 public static class AlertmanagerComponent
 {
-    public const string ContainerImage = "quay.io/prometheus/alertmanager";
-    public const string ContainerTag = "v0.27.0";
-
     /// <summary>
     /// Alertmanager with the repository's route tree, receivers and templates. Locally, the receivers deliver to the
     /// alert inbox (Slack webhook, PagerDuty Events API v2, SMTP and a dead-man's-switch webhook, all captured and
@@ -27,15 +25,15 @@ public static class AlertmanagerComponent
                 context.Args.Add($"--storage.path={runtime.State(name, "data")}");
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
                 // No gossip port: a single local instance, and nothing listens beyond loopback.
-                context.Args.Add("--cluster.listen-address=");
+                context.Args.Add(AlertmanagerSettings.NoClusterArg);
             });
             return process.WithLocalDelivery(runtime, etc, inbox);
         }
 
-        return builder.AddPinnedContainer(name, ContainerImage, ContainerTag, 9093)
+        return builder.AddPinnedContainer(name, ContainerImages.Alertmanager, 9093)
                 .WithBindMount(etc, "/etc/alertmanager", isReadOnly: true)
                 .WithVolume("nexustrade-alertmanager-data", "/alertmanager")
-                .WithArgs("--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address=")
+                .WithArgs("--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg)
                 .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
                 .WithLocalDelivery(runtime, etc, inbox);
     }
@@ -48,6 +46,8 @@ public static class AlertmanagerComponent
             var delivery = AlertmanagerLocalProfile.ForInbox(inbox.Resource, runtime);
             await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
         });
-        return alertmanager.WithHttpHealthCheck("/-/ready").WaitFor(inbox);
+        inbox.WithKubernetesClient(alertmanager);
+        return alertmanager.WithHttpHealthCheck("/-/ready").WaitFor(inbox)
+            .PublishAsKubernetesAlertmanager(runtime.PrometheusDirectory, new ResourceBudget("20m", "64Mi", "200m", "256Mi"), RuntimeUser.Nobody);
     }
 }

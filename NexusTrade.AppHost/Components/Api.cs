@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
@@ -7,11 +8,16 @@ public static class ApiComponent
     /// <summary>The market-data API: the quote cache, its providers in fail-over order, readiness on <c>/health</c>.</summary>
     public static IResourceBuilder<ProjectResource> AddApi(this IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<IResourceWithConnectionString> cache, IResourceBuilder<ParameterResource> providerApiKey,
-        params IResourceBuilder<ProjectResource>[] providers) =>
-        builder.AddProject<Projects.NexusTrade_Api>(name)
+        params IResourceBuilder<ProjectResource>[] providers)
+    {
+        var api = builder.AddProject<Projects.NexusTrade_Api>(name)
+            .PublishAsKubernetesApi(ProjectImage.Api, new ResourceBudget("100m", "256Mi", "1", "512Mi"))
             .WithReference(cache).WaitFor(cache)
             .WithMarketDataProviders(providerApiKey, providers)
             .WithHttpHealthCheck("/health");
+        cache.WithKubernetesClient(api);
+        return api;
+    }
 
     /// <summary>Configures the API's ordered provider list (fail-over order = argument order).</summary>
     private static IResourceBuilder<ProjectResource> WithMarketDataProviders(this IResourceBuilder<ProjectResource> api,
@@ -25,6 +31,7 @@ public static class ApiComponent
                 .WithEnvironment($"MarketData__Providers__{i}__ApiKey", apiKey)
                 .WithReference(provider)
                 .WaitFor(provider);
+            provider.WithKubernetesClient(api);
         }
         return api;
     }

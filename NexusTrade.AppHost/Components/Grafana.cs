@@ -3,13 +3,12 @@ using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NexusTrade.AppHost.Infrastructure;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
 public static class GrafanaComponent
 {
-    public const string ContainerImage = "docker.io/grafana/grafana";
-    public const string ContainerTag = "11.6.0";
     public const string AnonymousAccessKey = "NexusTrade:Grafana:AnonymousAccess";
 
     /// <summary>
@@ -41,27 +40,33 @@ public static class GrafanaComponent
                 .WithEnvironment("GF_PATHS_LOGS", runtime.State(name, "logs"))
                 .WithEnvironment("GF_PATHS_PLUGINS", runtime.State(name, "plugins"))
                 .WithEnvironment("GF_PATHS_PROVISIONING", Path.Combine(runtime.GrafanaDirectory, "provisioning"))
-                .WithEnvironment("GRAFANA_DASHBOARDS_PATH", Path.Combine(runtime.GrafanaDirectory, "dashboards"))
-                .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(StackResourceExtensions.HttpEndpoint))
-                .WithEnvironment("ALERTMANAGER_URL", alertmanager.GetEndpoint(StackResourceExtensions.HttpEndpoint));
-            return process.WithGrafanaSettings(adminPassword, prometheus);
+                .WithEnvironment("GRAFANA_DASHBOARDS_PATH", Path.Combine(runtime.GrafanaDirectory, "dashboards"));
+            return process.WithGrafanaSettings(runtime, adminPassword, prometheus, alertmanager);
         }
 
-        return builder.AddPinnedContainer(name, ContainerImage, ContainerTag, 3000)
+        return builder.AddPinnedContainer(name, ContainerImages.Grafana, 3000)
                 .WithBindMount(Path.Combine(runtime.GrafanaDirectory, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.GrafanaDirectory, "dashboards"), "/var/lib/grafana/dashboards", isReadOnly: true)
                 .WithVolume("nexustrade-grafana-data", "/var/lib/grafana")
                 .WithEnvironment("GRAFANA_DASHBOARDS_PATH", "/var/lib/grafana/dashboards")
-                .WithEnvironment("PROMETHEUS_URL", $"http://{prometheus.Resource.Name}:9090")
-                .WithEnvironment("ALERTMANAGER_URL", $"http://{alertmanager.Resource.Name}:9093")
-                .WithGrafanaSettings(adminPassword, prometheus);
+                .WithGrafanaSettings(runtime, adminPassword, prometheus, alertmanager);
     }
 
-    private static IResourceBuilder<T> WithGrafanaSettings<T>(this IResourceBuilder<T> grafana, IResourceBuilder<ParameterResource> adminPassword,
-        IResourceBuilder<IResourceWithEndpoints> prometheus) where T : IResourceWithEndpoints, IResourceWithEnvironment, IResourceWithWaitSupport
+    /// <summary>
+    /// The datasources' URLs as endpoint references (loopback, the container network, or the cluster's Services), the
+    /// admin account and Grafana's own settings; in the cluster it runs as the image's grafana user (472).
+    /// </summary>
+    private static IResourceBuilder<T> WithGrafanaSettings<T>(this IResourceBuilder<T> grafana, StackRuntime runtime,
+        IResourceBuilder<ParameterResource> adminPassword, IResourceBuilder<IResourceWithEndpoints> prometheus,
+        IResourceBuilder<IResourceWithEndpoints> alertmanager) where T : IResourceWithEndpoints, IResourceWithEnvironment, IResourceWithWaitSupport
     {
         var anonymous = string.Equals(grafana.ApplicationBuilder.Configuration[AnonymousAccessKey], "true", StringComparison.OrdinalIgnoreCase);
+        prometheus.WithKubernetesClient(grafana);
+        alertmanager.WithKubernetesClient(grafana);
         return grafana
+            .PublishAsKubernetesGrafana(runtime.GrafanaDirectory, new ResourceBudget("50m", "128Mi", "500m", "512Mi"), new RuntimeUser(472, 472))
+            .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(StackResourceExtensions.HttpEndpoint))
+            .WithEnvironment("ALERTMANAGER_URL", alertmanager.GetEndpoint(StackResourceExtensions.HttpEndpoint))
             .WithEnvironment("GF_SECURITY_ADMIN_USER", "admin")
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", adminPassword)
             // Anonymous access only when asked for, and then read-only.

@@ -1,10 +1,14 @@
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
 public static class MarketFeedComponent
 {
+    /// <summary>What a simulator may use in the cluster (the vendor and notification simulators alike).</summary>
+    public static readonly ResourceBudget SimulatorBudget = new("20m", "96Mi", "250m", "256Mi");
+
     /// <summary>
     /// A market-data vendor simulator (Finnhub wire format). Its fault controls appear as buttons in the Aspire
     /// dashboard: outage, errors, latency, reset.
@@ -12,6 +16,7 @@ public static class MarketFeedComponent
     public static IResourceBuilder<ProjectResource> AddMarketFeed(this IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<ParameterResource> apiKey) =>
         builder.AddProject<Projects.NexusTrade_MarketFeed>(name)
+            .PublishAsKubernetesSimulator(ProjectImage.MarketFeed, SimulatorBudget)
             .WithEnvironment("MarketFeed__ApiKey", apiKey)
             .WithHttpHealthCheck("/health")
             .WithFaultCommand("inject-outage", "Inject outage", "Every quote request fails with 503.", new { outage = true }, "PlugDisconnected")

@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using NexusTrade.AppHost.Infrastructure;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
@@ -8,17 +9,21 @@ public static class NodeExporterComponent
     /// <summary>Host metrics (CPU, memory, network, filesystems).</summary>
     public static IResourceBuilder<IResourceWithEndpoints> AddNodeExporter(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
     {
+        IResourceBuilder<IResourceWithEndpoints> exporter;
         if (!runtime.IsHost)
         {
-            return builder.AddPinnedContainer(name, "quay.io/prometheus/node-exporter", "v1.8.2", 9100)
-                .WithArgs("--path.rootfs=/host")
-                .WithBindMount("/", "/host", isReadOnly: true)
-                .WithHttpHealthCheck("/metrics");
+            exporter = builder.AddPinnedContainer(name, ContainerImages.NodeExporter, 9100)
+                .WithArgs(NodeExporterSettings.RootFsArg)
+                .WithBindMount("/", NodeExporterSettings.HostRoot, isReadOnly: true);
         }
-
-        var exporter = builder.AddHostProcess(name, "prometheus-node-exporter", "prometheus-node-exporter", runtime.State(name));
+        else
+        {
+            var process = builder.AddHostProcess(name, "prometheus-node-exporter", "prometheus-node-exporter", runtime.State(name));
+            exporter = process.WithArgs(context => context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}")));
+        }
+        // In the cluster: a DaemonSet as the image's user nobody.
         return exporter
-            .WithArgs(context => context.Args.Add(ReferenceExpression.Create($"--web.listen-address={exporter.LoopbackListenAddress()}")))
-            .WithHttpHealthCheck("/metrics");
+            .WithHttpHealthCheck("/metrics")
+            .PublishAsKubernetesNodeExporter(new ResourceBudget("20m", "32Mi", "250m", "128Mi"), RuntimeUser.Nobody);
     }
 }

@@ -1,16 +1,13 @@
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using NexusTrade.AppHost.Infrastructure;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
-/// <summary>A Prometheus scrape job: the job name and the endpoint it scrapes.</summary>
-public sealed record ScrapeTargetAnnotation(string Job, EndpointReference Endpoint) : IResourceAnnotation;
-
 public static class PrometheusComponent
 {
-    public const string ContainerImage = "quay.io/prometheus/prometheus";
-    public const string ContainerTag = "v2.55.1";
+    private static readonly PrometheusSettings Settings = PrometheusSettings.Default;
 
     /// <summary>
     /// Prometheus with the repository's <c>prometheus/prometheus.yml</c> and <c>prometheus/rules/</c>; the scrape and
@@ -32,21 +29,19 @@ public static class PrometheusComponent
             process.WithArgs(context =>
             {
                 context.Args.Add($"--config.file={Path.Combine(etc, "prometheus.yml")}");
-                context.Args.Add($"--storage.tsdb.path={runtime.State(name, "data")}");
+                foreach (var arg in Settings.StorageArgs(runtime.State(name, "data"))) context.Args.Add(arg);
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
                 context.Args.Add("--web.enable-lifecycle");
-                context.Args.Add("--storage.tsdb.retention.time=15d");
             });
             return process.WithTargetsAndAlerting(targetsDirectory, runtime, alertmanager);
         }
 
-        return builder.AddPinnedContainer(name, ContainerImage, ContainerTag, 9090)
+        return builder.AddPinnedContainer(name, ContainerImages.Prometheus, 9090)
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"), "/etc/prometheus/prometheus.yml", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "rules"), "/etc/prometheus/rules", isReadOnly: true)
                 .WithBindMount(targetsDirectory, "/etc/prometheus/targets", isReadOnly: true)
                 .WithVolume("nexustrade-prometheus-data", "/prometheus")
-                .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
-                    "--web.enable-lifecycle", "--storage.tsdb.retention.time=15d")
+                .WithArgs(["--config.file=/etc/prometheus/prometheus.yml", .. Settings.StorageArgs("/prometheus"), "--web.enable-lifecycle"])
                 .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
                 .WithTargetsAndAlerting(targetsDirectory, runtime, alertmanager);
     }
@@ -61,16 +56,13 @@ public static class PrometheusComponent
         prometheus.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus.Resource, async (_, cancellationToken) =>
             await WriteTargetFilesAsync(prometheus.Resource, targetsDirectory, runtime, cancellationToken));
         return prometheus
-            .WithAnnotation(new ScrapeTargetAnnotation("prometheus", prometheus.GetEndpoint(StackResourceExtensions.HttpEndpoint)))
-            .WithAnnotation(new ScrapeTargetAnnotation("alertmanager", alertmanager.GetEndpoint(StackResourceExtensions.HttpEndpoint)))
+            // In the cluster: a StatefulSet as the image's user nobody, with the repository's rules.
+            .PublishAsKubernetesPrometheus(Settings, runtime.PrometheusDirectory, new ResourceBudget("200m", "1Gi", "1", "2Gi"), RuntimeUser.Nobody)
+            .WithScrapeTarget("prometheus", prometheus)
+            .WithScrapeTarget("alertmanager", alertmanager)
             .WithHttpHealthCheck("/-/ready")
             .WaitFor(alertmanager);
     }
-
-    /// <summary>Adds a scrape job named <paramref name="job"/> for the resource's HTTP endpoint.</summary>
-    public static IResourceBuilder<IResourceWithEndpoints> WithScrapeTarget(this IResourceBuilder<IResourceWithEndpoints> prometheus, string job,
-        IResourceBuilder<IResourceWithEndpoints> target) =>
-        prometheus.WithAnnotation(new ScrapeTargetAnnotation(job, target.GetEndpoint(StackResourceExtensions.HttpEndpoint)));
 
     private static async Task WriteTargetFilesAsync(IResource prometheus, string directory, StackRuntime runtime, CancellationToken cancellationToken)
     {

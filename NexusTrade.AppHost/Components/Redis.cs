@@ -1,5 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using NexusTrade.AppHost.Infrastructure;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
 
@@ -7,7 +9,7 @@ namespace NexusTrade.AppHost.Components;
 public sealed class RedisServerResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
-    public const string TcpEndpoint = "tcp";
+    public const string TcpEndpoint = RedisWorkload.Endpoint;
 
     public EndpointReference PrimaryEndpoint => new(this, TcpEndpoint);
 
@@ -20,44 +22,63 @@ public sealed class RedisServerResource(string name, string command, string work
 
 public static class RedisComponent
 {
-    public const string ContainerImage = "docker.io/library/redis";
-    public const string ContainerTag = "7.4.2";
-
-    /// <summary>The quote cache: Redis with a password, persistence, and a bounded memory (LRU eviction).</summary>
+    /// <summary>The quote cache: Redis with a password, persistence, and a bounded memory (LRU eviction), per <see cref="RedisSettings"/>.</summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddQuoteCacheRedis(this IDistributedApplicationBuilder builder, string name,
         StackRuntime runtime, IResourceBuilder<ParameterResource> password)
     {
-        if (!runtime.IsHost)
-        {
-            return builder.AddRedis(name, password: password)
-                .WithImageTag(ContainerTag)
-                .WithDataVolume("nexustrade-redis-data");
-        }
+        var settings = RedisSettings.Default;
+        var redis = runtime.IsHost ? builder.AddHostRedis(name, runtime, password, settings) : builder.AddContainerRedis(name, password, settings);
+        // maxmemory plus room for the AOF rewrite buffers and the process itself; 999 is the redis user of the official image.
+        return redis.PublishAsKubernetesRedis(settings, new ResourceBudget("50m", "320Mi", "500m", "384Mi"), new RuntimeUser(999, 999));
+    }
 
+    private static IResourceBuilder<IResourceWithConnectionString> AddContainerRedis(this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<ParameterResource> password, RedisSettings settings) =>
+        builder.AddRedis(name, port: null, password: password)
+            .WithImageRegistry(null)
+            .WithImage(ContainerImages.Redis.Image, ContainerImages.Redis.Tag)
+            .WithDataVolume("nexustrade-redis-data")
+            // Aspire runs redis-server through `sh -c "redis-server --requirepass $REDIS_PASSWORD ..."`: the settings
+            // join that command line (the password stays in the environment).
+            .WithArgs(context =>
+            {
+                var command = context.Args.IndexOf("-c") + 1;
+                if (command > 0 && command < context.Args.Count) context.Args[command] = $"{context.Args[command]} {settings.ServerFlags()}";
+            });
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddHostRedis(this IDistributedApplicationBuilder builder, string name,
+        StackRuntime runtime, IResourceBuilder<ParameterResource> password, RedisSettings settings)
+    {
         var dataDirectory = runtime.State(name);
         var configFile = Path.Combine(dataDirectory, "redis.conf");
         var redis = new RedisServerResource(name, StackRuntime.RequireBinary("redis-server", "redis-server"), dataDirectory, password.Resource);
+
+        // Healthy only when AUTH and PING succeed (a listening port is not enough): the Redis health check of
+        // AspNetCore.HealthChecks.Redis, on the connection string, which carries the password in-process only.
+        string? connectionString = null;
+        var healthCheck = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(_ => connectionString ?? throw new InvalidOperationException("Redis has no connection string yet."), name: healthCheck);
+
         var resource = builder.AddResource(redis)
             .WithEndpoint(RedisServerResource.TcpEndpoint, endpoint => endpoint.IsProxied = false)
             .WithArgs(configFile)
-            .WithHealthCheck(RedisPingHealthCheck.Register(builder, redis));
+            .WithHealthCheck(healthCheck);
 
         // The port is known only once endpoints are allocated, so the config file is written just before start.
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (_, cancellationToken) =>
         {
-            var port = redis.PrimaryEndpoint.Port;
+            connectionString = await redis.ConnectionStringExpression.GetValueAsync(cancellationToken);
             var secret = await password.Resource.GetValueAsync(cancellationToken);
-            var config = string.Join('\n',
+            string[] config =
+            [
                 "bind 127.0.0.1",
-                $"port {port}",
+                $"port {redis.PrimaryEndpoint.Port}",
                 "protected-mode yes",
                 $"dir {dataDirectory}",
-                "appendonly yes",
-                "save 60 1000",
-                "maxmemory 256mb",
-                "maxmemory-policy allkeys-lru",
-                $"requirepass \"{secret}\"") + "\n";
-            await File.WriteAllTextAsync(configFile, config, cancellationToken);
+                .. settings.ConfigLines(),
+                $"requirepass \"{secret}\"",
+            ];
+            await File.WriteAllTextAsync(configFile, string.Join('\n', config) + "\n", cancellationToken);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         });
         return resource;

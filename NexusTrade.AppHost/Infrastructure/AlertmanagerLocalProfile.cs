@@ -12,9 +12,6 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// </summary>
 public static class AlertmanagerLocalProfile
 {
-    /// <summary>Where the production config expects its files (a Secret and a ConfigMap mounted in Kubernetes).</summary>
-    public const string ProductionRoot = "/etc/alertmanager/";
-
     /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
     /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
     /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
@@ -103,7 +100,7 @@ public static class AlertmanagerLocalProfile
         yaml.Save(writer, assignAnchors: false);
         // A container mounts etc at /etc/alertmanager, where the paths already point; a host process reads them from etc.
         var text = writer.ToString();
-        if (runtime.IsHost) text = text.Replace(ProductionRoot, etc.TrimEnd('/') + "/", StringComparison.Ordinal);
+        if (runtime.IsHost) text = text.Replace(NexusTrade.Kubernetes.AlertmanagerSettings.ProductionRoot, etc.TrimEnd('/') + "/", StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(etc, "alertmanager.yml"), "# Generated from prometheus/alertmanager.yml for the local stack: do not edit.\n" + text, cancellationToken);
     }
 

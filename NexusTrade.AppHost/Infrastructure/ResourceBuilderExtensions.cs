@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Infrastructure;
 
@@ -19,7 +20,7 @@ public static class StackResourceExtensions
 
     /// <summary>The pinned official image of a component, its config mounted read-only.</summary>
     public static IResourceBuilder<ContainerResource> AddPinnedContainer(this IDistributedApplicationBuilder builder, string name,
-        string image, string tag, int targetPort) =>
-        builder.AddContainer(name, image, tag)
+        ContainerImage image, int targetPort) =>
+        builder.AddContainer(name, image.Image, image.Tag)
             .WithHttpEndpoint(name: HttpEndpoint, targetPort: targetPort);
 }

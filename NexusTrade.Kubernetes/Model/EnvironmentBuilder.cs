@@ -1,31 +1,29 @@
-using Aspire.Hosting.ApplicationModel;
 using k8s.Models;
 
-namespace NexusTrade.AppHost.Kubernetes;
+namespace NexusTrade.Kubernetes;
 
 /// <summary>
-/// A container's environment, started from the app model: literal values are kept, secret parameters become
-/// secretKeyRefs (their values are never read), and values built from references (endpoints, connection strings) are
-/// left to the component, which knows their in-cluster form. Order is kept: <c>$(VAR)</c> may only name earlier variables.
+/// A container's environment, started from the app model and translated by <see cref="ValueTranslator"/> (literals
+/// kept, secrets as secretKeyRefs, references in their in-cluster form). Order is kept: <c>$(VAR)</c> may only name
+/// earlier variables.
 /// </summary>
 public sealed class EnvironmentBuilder
 {
     private readonly List<V1EnvVar> _variables = [];
 
-    public static EnvironmentBuilder FromModel(ComponentSpec spec)
+    /// <summary>Every variable of the model, except those <paramref name="localOnly"/> names (they mean nothing in the cluster).</summary>
+    public static EnvironmentBuilder FromModel(ComponentSpec spec, PublishContext context, Func<string, object, bool>? localOnly = null)
     {
         var builder = new EnvironmentBuilder();
         foreach (var (name, value) in spec.Environment)
         {
-            if (AppModelReader.StaticValue(value) is { } literal) builder.Set(name, literal);
-            else if (value is ParameterResource { Secret: true } parameter) builder.SetSecret(name, SecretCatalog.ForParameter(parameter));
+            if (localOnly?.Invoke(name, value) == true) continue;
+            foreach (var variable in context.Values.Variables(name, value)) builder.Put(variable);
         }
         return builder;
     }
 
     public EnvironmentBuilder Set(string name, string value) => Put(ManifestBuilder.Env(name, value));
-
-    public EnvironmentBuilder SetSecret(string name, SecretKey secret) => Put(ManifestBuilder.SecretEnv(name, secret));
 
     public EnvironmentBuilder Remove(Func<string, bool> predicate)
     {
@@ -37,9 +35,6 @@ public sealed class EnvironmentBuilder
     public IReadOnlyDictionary<string, string> Literals => _variables.Where(v => v.ValueFrom is null).ToDictionary(v => v.Name, v => v.Value);
 
     public List<V1EnvVar> Build() => [.. _variables];
-
-    /// <summary>Only the variables that come from Secrets, for a container that gets its literals from a ConfigMap.</summary>
-    public List<V1EnvVar> BuildSecretsOnly() => _variables.Where(v => v.ValueFrom is not null).ToList();
 
     private EnvironmentBuilder Put(V1EnvVar variable)
     {

@@ -1,29 +1,25 @@
+using Aspire.Hosting.ApplicationModel;
 using k8s;
 using k8s.Models;
 
-namespace NexusTrade.AppHost.Kubernetes;
+namespace NexusTrade.Kubernetes;
 
-/// <summary>Where each resource runs in the cluster, and how other pods reach it.</summary>
-public static class Topology
+/// <summary>The two namespaces, and how pods of either reach a component's Service.</summary>
+public static class ClusterTopology
 {
     public const string MonitoringNamespace = "monitoring";
     public const string ApplicationNamespace = "nexustrade";
 
-    /// <summary>Only in Kubernetes: cluster object metrics have no counterpart in the local stack.</summary>
-    public const string KubeStateMetrics = "kube-state-metrics";
-
-    /// <summary>The vendor and notification simulators: deployed only when <c>IncludeSimulators</c> is set.</summary>
-    public static readonly IReadOnlySet<string> Simulators = new HashSet<string> { "marketfeed-primary", "marketfeed-secondary", "alert-inbox" };
-
-    /// <summary>Namespace nexustrade; everything else is monitoring.</summary>
-    private static readonly HashSet<string> Application = ["api", "redis", .. Simulators];
-
-    public static string NamespaceOf(string resource) => Application.Contains(resource) ? ApplicationNamespace : MonitoringNamespace;
+    /// <summary>The namespace the resource's annotation names.</summary>
+    public static string NamespaceOf(IResource resource) => Deployment(resource).Namespace;
 
     /// <summary>The Service's DNS name, qualified with its namespace so that it resolves from either namespace.</summary>
-    public static string ServiceHost(string resource) => $"{resource}.{NamespaceOf(resource)}.svc";
+    public static string ServiceHost(IResource resource) => $"{resource.Name}.{NamespaceOf(resource)}.svc";
 
-    public static string ServiceUrl(string resource, int port) => $"http://{ServiceHost(resource)}:{port}";
+    public static KubernetesDeploymentAnnotation Deployment(IResource resource) => resource.KubernetesDeployment()
+        ?? throw new InvalidOperationException(
+            $"Resource '{resource.Name}' has no Kubernetes deployment: call a PublishAsKubernetes… extension where it is declared " +
+            "(or ExcludeFromManifest() if it has no place in the cluster).");
 
     public static IEnumerable<V1Namespace> Namespaces() =>
     [

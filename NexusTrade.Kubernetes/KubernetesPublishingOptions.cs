@@ -1,32 +1,33 @@
 using Microsoft.Extensions.Configuration;
 
-namespace NexusTrade.AppHost.Kubernetes;
+namespace NexusTrade.Kubernetes;
 
 /// <summary>What the Kubernetes publisher cannot read from the app model: images of the .NET projects and the optional parts.</summary>
 public sealed record KubernetesPublishingOptions(
-    string ApiImage,
-    string MarketFeedImage,
+    IReadOnlyDictionary<string, string> ProjectImages,
     bool IncludeSimulators,
     IReadOnlyDictionary<string, string> ProviderUrls)
 {
     public const string Section = "NexusTrade:Kubernetes";
-    public const string DefaultApiImage = "ghcr.io/nexustrade/api:1.0.0";
-    public const string DefaultMarketFeedImage = "ghcr.io/nexustrade/marketfeed:1.0.0";
 
     /// <summary>The vendor API the providers call when the simulators are not deployed (Finnhub wire format).</summary>
     public const string DefaultProviderUrl = "https://finnhub.io";
+
+    private static readonly ProjectImage[] KnownImages = [ProjectImage.Api, ProjectImage.MarketFeed, ProjectImage.AlertInbox];
 
     public static KubernetesPublishingOptions From(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
         return new KubernetesPublishingOptions(
-            ApiImage: NonEmpty(section["ApiImage"]) ?? DefaultApiImage,
-            MarketFeedImage: NonEmpty(section["MarketFeedImage"]) ?? DefaultMarketFeedImage,
+            ProjectImages: KnownImages.ToDictionary(image => image.SettingKey, image => NonEmpty(section[image.SettingKey]) ?? image.Default.Reference),
             IncludeSimulators: bool.TryParse(section["IncludeSimulators"], out var include) && include,
             ProviderUrls: section.GetSection("ProviderUrls").GetChildren()
                 .Where(child => NonEmpty(child.Value) is not null)
                 .ToDictionary(child => child.Key, child => child.Value!, StringComparer.Ordinal));
     }
+
+    /// <summary><c>NexusTrade:Kubernetes:&lt;SettingKey&gt;</c> (ApiImage, MarketFeedImage, AlertInboxImage), else the pinned default.</summary>
+    public string ImageOf(ProjectImage image) => ProjectImages.GetValueOrDefault(image.SettingKey) ?? image.Default.Reference;
 
     /// <summary>Base URL of a market-data provider outside the cluster: <c>NexusTrade:Kubernetes:ProviderUrls:&lt;name&gt;</c>.</summary>
     public string ProviderUrl(string provider) => ProviderUrls.GetValueOrDefault(provider, DefaultProviderUrl);

@@ -2,7 +2,7 @@ using k8s;
 using k8s.Models;
 using YamlDotNet.Serialization;
 
-namespace NexusTrade.AppHost.Kubernetes;
+namespace NexusTrade.Kubernetes;
 
 /// <summary>
 /// Writes the manifests as a kustomization:
@@ -25,7 +25,7 @@ public static class ManifestWriter
         IReadOnlyList<V1Secret> placeholders, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(output);
-        RemovePreviousOutput(output, [Topology.ApplicationNamespace, Topology.MonitoringNamespace, SecretsDirectory]);
+        RemovePreviousOutput(output, [ClusterTopology.ApplicationNamespace, ClusterTopology.MonitoringNamespace, SecretsDirectory]);
 
         var written = new List<string>();
         async Task Write(string relativePath, string content)

@@ -1,7 +1,8 @@
+using Aspire.Hosting.ApplicationModel;
 using k8s;
 using k8s.Models;
 
-namespace NexusTrade.AppHost.Kubernetes;
+namespace NexusTrade.Kubernetes;
 
 /// <summary>
 /// Ingress rules: each namespace denies by default, and each component admits exactly the peers it serves.
@@ -34,11 +35,18 @@ public static class NetworkPolicies
         },
     }.Initialize();
 
+    /// <summary>
+    /// Admits the component's clients (<see cref="KubernetesClientAnnotation"/>), or every pod of the
+    /// cluster when it is open to it, to <paramref name="ports"/>.
+    /// </summary>
+    public static V1NetworkPolicy ForClients(ComponentSpec spec, IEnumerable<V1ContainerPort> ports) =>
+        AllowIngress(PublishContext.Identity(spec), ports, spec.Deployment.OpenToCluster ? [AnyPodInCluster()] : [.. spec.Resource.KubernetesClients().Select(PodsOf)]);
+
     /// <summary>The pods of a component, in the namespace it runs in (matched by the namespace's immutable name label).</summary>
-    public static V1NetworkPolicyPeer PodsOf(string resource) => new()
+    public static V1NetworkPolicyPeer PodsOf(IResource resource) => new()
     {
-        NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = Topology.NamespaceOf(resource) } },
-        PodSelector = new V1LabelSelector { MatchLabels = new Identity(resource, Topology.NamespaceOf(resource), "").SelectorLabels() },
+        NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ClusterTopology.NamespaceOf(resource) } },
+        PodSelector = new V1LabelSelector { MatchLabels = new Identity(resource.Name, ClusterTopology.NamespaceOf(resource), "").SelectorLabels() },
     };
 
     /// <summary>Every pod of every namespace (not the outside world: that needs an Ingress or a LoadBalancer).</summary>

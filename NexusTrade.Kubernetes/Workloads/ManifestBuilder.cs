@@ -1,52 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace NexusTrade.AppHost.Kubernetes;
-
-/// <summary>
-/// The component an object belongs to. Every object of a component carries its labels; its pods are selected by
-/// <see cref="SelectorLabels"/> (name and instance only: the other labels may change without orphaning pods).
-/// </summary>
-public sealed record Identity(string Name, string Namespace, string Component)
-{
-    public const string PartOf = "nexustrade";
-    public const string ManagedBy = "nexustrade-apphost";
-
-    /// <summary>One installation of NexusTrade per cluster: the instance is the product, the name tells components apart.</summary>
-    public const string Instance = "nexustrade";
-
-    public Dictionary<string, string> SelectorLabels() => new()
-    {
-        ["app.kubernetes.io/name"] = Name,
-        ["app.kubernetes.io/instance"] = Instance,
-    };
-
-    public Dictionary<string, string> Labels() => new(SelectorLabels())
-    {
-        ["app.kubernetes.io/component"] = Component,
-        ["app.kubernetes.io/part-of"] = PartOf,
-        ["app.kubernetes.io/managed-by"] = ManagedBy,
-    };
-
-    /// <summary>Metadata of a namespaced object of this component (named after it unless told otherwise).</summary>
-    public V1ObjectMeta Meta(string? name = null) => ManifestBuilder.Metadata(name ?? Name, Namespace, this);
-
-    /// <summary>Metadata of a cluster-scoped object (ClusterRole, ClusterRoleBinding, Namespace).</summary>
-    public V1ObjectMeta ClusterMeta(string? name = null) => ManifestBuilder.Metadata(name ?? Name, null, this);
-}
-
-/// <summary>The user and group a container image is built to run as (its files belong to them).</summary>
-public sealed record RuntimeUser(long Uid, long Gid)
-{
-    /// <summary>nobody: the Prometheus project's images (prometheus, alertmanager, node-exporter) and kube-state-metrics.</summary>
-    public static readonly RuntimeUser Nobody = new(65534, 65534);
-
-    /// <summary>The non-root "app" user of the .NET runtime images (mcr.microsoft.com/dotnet/aspnet, 8.0 and later).</summary>
-    public static readonly RuntimeUser DotNetApp = new(1654, 1654);
-}
-
-/// <summary>CPU and memory a container asks for (scheduling) and may not exceed (limits).</summary>
-public sealed record ResourceBudget(string CpuRequest, string MemoryRequest, string CpuLimit, string MemoryLimit);
+namespace NexusTrade.Kubernetes;
 
 /// <summary>
 /// Builders shared by every component: metadata, hardened containers and pods, workloads, Services, storage and
@@ -90,6 +45,20 @@ public static class ManifestBuilder
         };
         return container;
     }
+
+    /// <summary>
+    /// The component's hardened container serving HTTP on <paramref name="port"/>: ready on <paramref name="readinessPath"/>,
+    /// restarted after six failed checks of <paramref name="livenessPath"/>. The caller adds args, environment and mounts.
+    /// </summary>
+    public static V1Container HttpContainer(ComponentSpec spec, string? image, V1ContainerPort port, string readinessPath, string livenessPath) =>
+        Harden(new V1Container
+        {
+            Name = spec.Name,
+            Image = image,
+            Ports = [port],
+            ReadinessProbe = HttpProbe(readinessPath, port.Name),
+            LivenessProbe = HttpProbe(livenessPath, port.Name, failureThreshold: 6),
+        }, spec.Deployment.Budget);
 
     /// <summary>
     /// A pod template running as <paramref name="user"/> (fsGroup too, so that volumes are writable by it) with the
@@ -276,21 +245,4 @@ public static class ManifestBuilder
 
     public static V1PolicyRule ReadRule(string apiGroup, params string[] resources) =>
         new() { ApiGroups = [apiGroup], Resources = resources, Verbs = ["get", "list", "watch"] };
-
-    /// <summary>
-    /// The model's command line with Kubernetes paths: <paramref name="overrides"/> replaces <c>--flag=value</c>
-    /// arguments by flag, in place, or appends them; a null value removes the flag.
-    /// </summary>
-    public static List<string> Args(IEnumerable<string> modelArgs, IReadOnlyDictionary<string, string?> overrides)
-    {
-        static string Flag(string arg) => arg.Split('=', 2)[0];
-        var args = new List<string>();
-        foreach (var arg in modelArgs)
-        {
-            if (!overrides.TryGetValue(Flag(arg), out var value)) args.Add(arg);
-            else if (value is not null) args.Add($"{Flag(arg)}={value}");
-        }
-        args.AddRange(overrides.Where(o => o.Value is not null && !args.Any(a => Flag(a) == o.Key)).Select(o => $"{o.Key}={o.Value}"));
-        return args;
-    }
 }

@@ -1,43 +1,55 @@
+using Aspire.Hosting.ApplicationModel;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using NexusTrade.AppHost.Infrastructure;
-using static NexusTrade.AppHost.Kubernetes.ManifestBuilder;
+using static NexusTrade.Kubernetes.ManifestBuilder;
 
-namespace NexusTrade.AppHost.Kubernetes.Components;
+namespace NexusTrade.Kubernetes;
 
 /// <summary>
 /// Alertmanager with the repository's prometheus/alertmanager.yml (in a Secret: a route tree may carry inline
 /// credentials), its templates, and the receivers' credentials as files under /etc/alertmanager/secrets/.
 /// </summary>
-public static class AlertmanagerManifests
+public static class AlertmanagerWorkload
 {
     /// <summary>Where prometheus/alertmanager.yml expects its files (the local profile rewrites the same prefix).</summary>
-    private const string Root = AlertmanagerLocalProfile.ProductionRoot;
+    private const string Root = AlertmanagerSettings.ProductionRoot;
 
-    private static readonly ResourceBudget Budget = new("20m", "64Mi", "200m", "256Mi");
+    /// <summary>Files under /etc/alertmanager/secrets/, read by prometheus/alertmanager.yml (*_file settings).</summary>
+    public static readonly IReadOnlyList<SecretKey> ReceiverSecrets =
+    [
+        new("alertmanager-secrets", "slack-webhook-url", "Slack incoming-webhook URL (global.slack_api_url_file)"),
+        new("alertmanager-secrets", "pagerduty-routing-key", "PagerDuty Events API v2 routing key (pagerduty_configs.routing_key_file)"),
+        new("alertmanager-secrets", "smtp-password", "SMTP password (global.smtp_auth_password_file)"),
+        new("alertmanager-secrets", "deadmansswitch-url", "dead man's switch check URL (webhook url_file, once every Alertmanager supports it)"),
+    ];
 
-    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
+    /// <summary>Deploys Alertmanager with <paramref name="prometheusDirectory"/>'s alertmanager.yml and templates (the repository's prometheus/).</summary>
+    public static IResourceBuilder<T> PublishAsKubernetesAlertmanager<T>(this IResourceBuilder<T> alertmanager, string prometheusDirectory,
+        ResourceBudget budget, RuntimeUser user) where T : IResource =>
+        alertmanager.PublishAsKubernetes((spec, context) => Build(spec, context, prometheusDirectory), "alert-router", ClusterTopology.MonitoringNamespace, budget, user);
+
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string prometheusDirectory)
     {
-        var identity = context.Identity(spec.Name, "alert-router");
-        var endpoint = spec.Port(StackResourceExtensions.HttpEndpoint);
-        var port = Port(endpoint.Name, endpoint.TargetPort!.Value);
-        var secrets = SecretCatalog.AlertmanagerReceivers[0].Secret;
+        var identity = PublishContext.Identity(spec);
+        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        foreach (var key in ReceiverSecrets) context.Secrets.Declare(key);
+        var secrets = ReceiverSecrets[0].Secret;
 
         var config = new V1Secret
         {
             Metadata = identity.Meta($"{spec.Name}-config"),
             Type = "Opaque",
-            StringData = new Dictionary<string, string> { ["alertmanager.yml"] = Configuration(context) },
+            StringData = new Dictionary<string, string> { ["alertmanager.yml"] = Configuration(context, prometheusDirectory) },
         }.Initialize();
-        var templates = ConfigMap(identity, $"{spec.Name}-templates", Files(Path.Combine(context.PrometheusDirectory, "templates"), "*.tmpl"));
+        var templates = ConfigMap(identity, $"{spec.Name}-templates", Files(Path.Combine(prometheusDirectory, "templates"), "*.tmpl"));
 
         var container = Harden(new V1Container
         {
             Name = spec.Name,
             Image = spec.Image,
-            // The model's flags (storage path, no gossip port: one replica), with the config where the Secret is mounted.
-            Args = Args(spec.StaticArgs, new Dictionary<string, string?> { ["--config.file"] = $"{Root}config/alertmanager.yml" }),
+            // The config where the Secret is mounted; no gossip port: one replica.
+            Args = [$"--config.file={Root}config/alertmanager.yml", "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg],
             Ports = [port],
             ReadinessProbe = HttpProbe("/-/ready", port.Name),
             LivenessProbe = HttpProbe("/-/healthy", port.Name, failureThreshold: 6),
@@ -48,9 +60,9 @@ public static class AlertmanagerManifests
                 Mount("templates", $"{Root}templates"),
                 Mount("data", "/alertmanager", readOnly: false),
             ],
-        }, Budget);
+        }, spec.Deployment.Budget);
 
-        var template = PodTemplate(identity, RuntimeUser.Nobody, [container],
+        var template = PodTemplate(identity, spec.Deployment.User, [container],
         [
             SecretVolume("config", config.Metadata.Name),
             SecretVolume("secrets", secrets),
@@ -62,14 +74,14 @@ public static class AlertmanagerManifests
             templates,
             StatefulSet(identity, template, ClaimTemplate(identity, "data", "2Gi")),
             Service(identity, [port]),
-            NetworkPolicies.AllowIngress(identity, [port], NetworkPolicies.PodsOf("prometheus"), NetworkPolicies.PodsOf("grafana")),
+            NetworkPolicies.ForClients(spec, [port]),
         ];
     }
 
     /// <summary>prometheus/alertmanager.yml exactly as committed; a minimal stand-in (logged) while it does not exist.</summary>
-    private static string Configuration(PublishContext context)
+    private static string Configuration(PublishContext context, string prometheusDirectory)
     {
-        var path = Path.Combine(context.PrometheusDirectory, "alertmanager.yml");
+        var path = Path.Combine(prometheusDirectory, "alertmanager.yml");
         if (File.Exists(path)) return File.ReadAllText(path);
         context.Logger.LogWarning("{Path} does not exist: Alertmanager gets a minimal stand-in configuration (Slack for everything, PagerDuty for critical).", path);
         return FallbackConfiguration;

@@ -3,7 +3,7 @@ using System.Text;
 using k8s;
 using k8s.Models;
 
-namespace NexusTrade.AppHost.Kubernetes;
+namespace NexusTrade.Kubernetes;
 
 /// <summary>
 /// The finishing touches that need every object at once: pods roll when their configuration changes, and each Secret
@@ -14,7 +14,7 @@ public static class ManifestSet
     public const string ChecksumAnnotation = "nexustrade.io/config-checksum";
 
     /// <summary>Adds <see cref="ChecksumAnnotation"/> to every pod template and returns the placeholder Secrets the pods need.</summary>
-    public static IReadOnlyList<V1Secret> Complete(IReadOnlyList<ComponentManifests> components)
+    public static IReadOnlyList<V1Secret> Complete(IReadOnlyList<ComponentManifests> components, SecretCatalog catalog)
     {
         var objects = components.SelectMany(c => c.Objects).ToList();
         var published = objects.Where(o => o is V1ConfigMap or V1Secret)
@@ -34,7 +34,7 @@ public static class ManifestSet
                 }
                 else if (kind == V1Secret.KubeKind)
                 {
-                    placeholders.TryAdd((ns, name), Placeholder(ns, name));
+                    placeholders.TryAdd((ns, name), Placeholder(catalog, ns, name));
                 }
                 else
                 {
@@ -94,9 +94,9 @@ public static class ManifestSet
     };
 
     /// <summary>Every key of the catalog's Secret set to the placeholder, with what belongs there in an annotation.</summary>
-    private static V1Secret Placeholder(string @namespace, string name)
+    private static V1Secret Placeholder(SecretCatalog catalog, string @namespace, string name)
     {
-        var keys = SecretCatalog.KeysOf(name).ToList();
+        var keys = catalog.KeysOf(name).ToList();
         if (keys.Count == 0)
         {
             throw new InvalidOperationException($"Secret '{name}' in namespace {@namespace} is used but neither published nor in {nameof(SecretCatalog)}.");

@@ -1,38 +1,40 @@
+using Aspire.Hosting.ApplicationModel;
 using k8s;
 using k8s.Models;
-using NexusTrade.AppHost.Infrastructure;
-using static NexusTrade.AppHost.Kubernetes.ManifestBuilder;
+using static NexusTrade.Kubernetes.ManifestBuilder;
 
-namespace NexusTrade.AppHost.Kubernetes.Components;
+namespace NexusTrade.Kubernetes;
 
 /// <summary>Grafana with the repository's provisioning and dashboards, its admin password from a Secret.</summary>
-public static class GrafanaManifests
+public static class GrafanaWorkload
 {
     private const string DashboardsDirectory = "/var/lib/grafana/dashboards";
-    private static readonly ResourceBudget Budget = new("50m", "128Mi", "500m", "512Mi");
 
-    /// <summary>The grafana user of the official image (its files belong to 472).</summary>
-    private static readonly RuntimeUser Grafana = new(472, 472);
+    /// <summary>
+    /// Deploys Grafana with the provisioning and dashboards of <paramref name="grafanaDirectory"/> (the repository's
+    /// grafana/), reachable from any pod of the cluster.
+    /// </summary>
+    public static IResourceBuilder<T> PublishAsKubernetesGrafana<T>(this IResourceBuilder<T> grafana, string grafanaDirectory,
+        ResourceBudget budget, RuntimeUser user) where T : IResource =>
+        grafana.PublishAsKubernetes((spec, context) => Build(spec, context, grafanaDirectory), "dashboards", ClusterTopology.MonitoringNamespace, budget, user, openToCluster: true);
 
-    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string grafanaDirectory)
     {
-        var identity = context.Identity(spec.Name, "dashboards");
-        var endpoint = spec.Port(StackResourceExtensions.HttpEndpoint);
-        var port = Port(endpoint.Name, endpoint.TargetPort!.Value);
-        var provisioning = Path.Combine(context.GrafanaDirectory, "provisioning");
+        var identity = PublishContext.Identity(spec);
+        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        var provisioning = Path.Combine(grafanaDirectory, "provisioning");
 
         var datasources = ConfigMap(identity, $"{spec.Name}-provisioning-datasources", Files(Path.Combine(provisioning, "datasources"), "*.yml"));
         var providers = ConfigMap(identity, $"{spec.Name}-provisioning-dashboards", Files(Path.Combine(provisioning, "dashboards"), "*.yml"));
         // One ConfigMap per dashboard: together they exceed the 256 KiB that kubectl apply can keep in its
         // last-applied annotation. A projected volume puts them back into one directory.
-        var dashboards = Files(Path.Combine(context.GrafanaDirectory, "dashboards"), "*.json")
+        var dashboards = Files(Path.Combine(grafanaDirectory, "dashboards"), "*.json")
             .Select(file => ConfigMap(identity, $"{spec.Name}-dashboard-{Path.GetFileNameWithoutExtension(file.Key)}", new Dictionary<string, string> { [file.Key] = file.Value }))
             .ToList();
         var storage = Claim(identity, $"{spec.Name}-data", "5Gi");
 
-        var environment = EnvironmentBuilder.FromModel(spec)
-            .Set("PROMETHEUS_URL", Topology.ServiceUrl("prometheus", context.Specs["prometheus"].Port(StackResourceExtensions.HttpEndpoint).TargetPort!.Value))
-            .Set("ALERTMANAGER_URL", Topology.ServiceUrl("alertmanager", context.Specs["alertmanager"].Port(StackResourceExtensions.HttpEndpoint).TargetPort!.Value))
+        // PROMETHEUS_URL and ALERTMANAGER_URL come translated from the model (their Services).
+        var environment = EnvironmentBuilder.FromModel(spec, context)
             .Set("GRAFANA_DASHBOARDS_PATH", DashboardsDirectory)
             // Whatever the local setting: the cluster's Grafana requires a login.
             .Set("GF_AUTH_ANONYMOUS_ENABLED", "false");
@@ -54,9 +56,9 @@ public static class GrafanaManifests
                 Mount("logs", "/var/log/grafana", readOnly: false),
                 Mount(TempVolume, "/tmp", readOnly: false),
             ],
-        }, Budget);
+        }, spec.Deployment.Budget);
 
-        var template = PodTemplate(identity, Grafana, [container],
+        var template = PodTemplate(identity, spec.Deployment.User, [container],
         [
             new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = storage.Metadata.Name } },
             ConfigMapVolume("provisioning-datasources", datasources.Metadata.Name),
@@ -81,7 +83,7 @@ public static class GrafanaManifests
             Deployment(identity, template, recreate: true),
             Service(identity, [port]),
             // The way in for people: any pod of the cluster (an ingress controller, kubectl port-forward).
-            NetworkPolicies.AllowIngress(identity, [port], NetworkPolicies.AnyPodInCluster()),
+            NetworkPolicies.ForClients(spec, [port]),
         ];
     }
 }

@@ -1,0 +1,67 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace NexusTrade.Kubernetes;
+
+public static class KubernetesPublishing
+{
+    public const string StepName = "kubernetes-manifests";
+
+    /// <summary>
+    /// Adds a publish step that writes Kubernetes manifests and a kustomization.yaml into the publish output directory
+    /// (<c>aspire publish -o DIR</c>, or <c>--operation publish --step publish --output-path DIR</c>). Each resource
+    /// says how it is deployed with its <c>PublishAsKubernetes…</c> annotation.
+    /// </summary>
+    public static IDistributedApplicationBuilder AddKubernetesManifests(this IDistributedApplicationBuilder builder)
+    {
+        builder.Pipeline.AddStep(StepName, context => PublishAsync(builder, context), requiredBy: WellKnownPipelineSteps.Publish);
+        return builder;
+    }
+
+    private static async Task PublishAsync(IDistributedApplicationBuilder builder, PipelineStepContext context)
+    {
+        var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
+        var publish = await CreateContextAsync(context.Model, context.ExecutionContext, KubernetesPublishingOptions.From(builder.Configuration),
+            context.Logger, context.CancellationToken);
+
+        var components = BuildComponents(publish);
+        var placeholders = ManifestSet.Complete(components, publish.Secrets);
+        var files = await ManifestWriter.WriteAsync(output, components, placeholders, context.CancellationToken);
+
+        context.Logger.LogInformation("Kubernetes manifests: {Count} files in {Output} ({Objects} objects, {Secrets} placeholder Secrets to fill in).",
+            files.Count, output, components.Sum(c => c.Objects.Count), placeholders.Count);
+        context.Summary.Add("Kubernetes manifests", output);
+    }
+
+    public static async Task<PublishContext> CreateContextAsync(DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext,
+        KubernetesPublishingOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var specs = await AppModelReader.ReadAsync(model, executionContext, cancellationToken);
+        return new PublishContext(specs, options, SecretCatalog.From(model), logger);
+    }
+
+    /// <summary>The namespaces, each deployed resource's objects and its companions, and each namespace's default-deny policy.</summary>
+    public static IReadOnlyList<ComponentManifests> BuildComponents(PublishContext context)
+    {
+        var components = new List<ComponentManifests> { new("namespaces", "", [.. ClusterTopology.Namespaces()]) };
+        var deployed = context.Specs.Where(spec => context.IsDeployed(spec.Resource)).ToList();
+        foreach (var spec in deployed)
+        {
+            components.Add(new ComponentManifests(spec.Name, spec.Deployment.Namespace, [.. spec.Deployment.Factory(spec, context)]));
+        }
+        // Parts only the cluster has (kube-state-metrics), written after the model's components.
+        foreach (var spec in deployed)
+        {
+            foreach (var companion in spec.Deployment.Companions)
+            {
+                components.Add(new ComponentManifests(companion.Name, spec.Deployment.Namespace, [.. companion.Factory(spec, context)]));
+            }
+        }
+        components.AddRange(ClusterTopology.Namespaces().Select(ns =>
+            new ComponentManifests("default-deny-ingress", ns.Metadata.Name, [NetworkPolicies.DefaultDenyIngress(ns.Metadata.Name)])));
+        return components;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using k8s;
+using k8s.Models;
+using static NexusTrade.Kubernetes.ManifestBuilder;
+
+namespace NexusTrade.Kubernetes;
+
+/// <summary>The market-data API in namespace nexustrade: two replicas, settings in a ConfigMap, credentials from Secrets.</summary>
+public static class ApiWorkload
+{
+    /// <summary>Deploys the project as the API, reachable from any pod of the cluster.</summary>
+    public static IResourceBuilder<ProjectResource> PublishAsKubernetesApi(this IResourceBuilder<ProjectResource> api, ProjectImage image,
+        ResourceBudget budget) =>
+        api.PublishAsKubernetes(Build, "api", ClusterTopology.ApplicationNamespace, budget, RuntimeUser.DotNetApp, image: image, openToCluster: true);
+
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
+    {
+        var identity = PublishContext.Identity(spec);
+        // The provider URLs and the Redis connection string come translated from the model: the simulators' Services
+        // when they are deployed, the vendor's URL otherwise; the Redis password as $(REDIS_PASSWORD) from its Secret.
+        var environment = DotNetProject.Environment(spec, context);
+
+        // Settings from a ConfigMap, credentials (and values composed from them) from Secrets.
+        var settings = new Dictionary<string, string>(environment.Literals.Where(v => !v.Value.Contains("$(", StringComparison.Ordinal)));
+        environment.Remove(settings.ContainsKey);
+        var config = ConfigMap(identity, $"{spec.Name}-config", settings);
+
+        var port = Port(DotNetProject.HttpPortName, ComponentSpec.DotNetHttpPort);
+        var container = DotNetProject.Container(spec, context, port);
+        container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = config.Metadata.Name } }];
+        container.Env = environment.Build();
+
+        // /metrics is served on the API's own port (ServiceDefaults), so it is as reachable as the API itself: the
+        // NetworkPolicy cannot single it out (it works on ports, not paths). Moving it to a port of its own would let
+        // the policy admit only Prometheus there; until then, /metrics must carry nothing confidential.
+        var scrape = ScrapeAnnotations(ComponentSpec.DotNetHttpPort);
+        var template = PodTemplate(identity, spec.Deployment.User, [container], [EmptyDir(TempVolume)], annotations: scrape);
+        return
+        [
+            config,
+            Deployment(identity, template, replicas: 2),
+            Service(identity, [port], annotations: scrape),
+            NetworkPolicies.ForClients(spec, [port]),
+        ];
+    }
+
+    /// <summary>The prometheus.io/* convention, for scrapers that discover by annotation (ours selects by label).</summary>
+    private static Dictionary<string, string> ScrapeAnnotations(int port) => new()
+    {
+        ["prometheus.io/scrape"] = "true",
+        ["prometheus.io/port"] = port.ToString(CultureInfo.InvariantCulture),
+        ["prometheus.io/path"] = "/metrics",
+    };
+}

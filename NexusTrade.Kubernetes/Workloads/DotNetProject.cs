@@ -1,0 +1,44 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using k8s.Models;
+
+namespace NexusTrade.Kubernetes;
+
+/// <summary>What every .NET project of the stack has in common in the cluster: Kestrel on 8080, peers through Services.</summary>
+public static class DotNetProject
+{
+    public const string HttpPortName = "http";
+
+    /// <summary>
+    /// The model's environment of a .NET project, listening on <see cref="ComponentSpec.DotNetHttpPort"/>. What only
+    /// the local run needs is left out: its port assignments (HTTP_PORTS, a variable holding one of its own endpoints'
+    /// ports) and the addresses Aspire injects for each reference (services__*, and <c>&lt;NAME&gt;_*</c> such as
+    /// REDIS_HOST or MARKETFEED_PRIMARY_HTTP). In the cluster Kestrel listens on 8080, and peers are reached through
+    /// the project's own settings and connection strings, translated to the peers' Services.
+    /// </summary>
+    public static EnvironmentBuilder Environment(ComponentSpec spec, PublishContext context)
+    {
+        var referencePrefixes = spec.Resource.Annotations.OfType<ResourceRelationshipAnnotation>()
+            .Where(r => r.Type == "Reference")
+            .Select(r => r.Resource.Name.ToUpperInvariant().Replace('-', '_') + "_")
+            .ToList();
+        return EnvironmentBuilder.FromModel(spec, context, (name, value) =>
+                name is "HTTP_PORTS" or "HTTPS_PORTS" or "ASPNETCORE_URLS"
+                || name.StartsWith("services__", StringComparison.Ordinal)
+                || referencePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal))
+                || value is EndpointReferenceExpression { Endpoint.Resource: var owner } && owner == spec.Resource)
+            .Set("ASPNETCORE_HTTP_PORTS", ComponentSpec.DotNetHttpPort.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The project's container: its image, readiness on /health, liveness on /alive, scratch space in /tmp.</summary>
+    public static V1Container Container(ComponentSpec spec, PublishContext context, V1ContainerPort port)
+    {
+        var container = ManifestBuilder.HttpContainer(spec, Image(spec, context), port, "/health", "/alive");
+        container.VolumeMounts = [ManifestBuilder.Mount(ManifestBuilder.TempVolume, "/tmp", readOnly: false)];
+        return container;
+    }
+
+    /// <summary>The image of the project: its annotation's setting (ApiImage, MarketFeedImage, AlertInboxImage) or the pinned default.</summary>
+    public static string Image(ComponentSpec spec, PublishContext context) => context.Options.ImageOf(spec.Deployment.Image
+        ?? throw new InvalidOperationException($"'{spec.Name}' is a .NET project without an image: give its PublishAsKubernetes… call a ProjectImage."));
+}

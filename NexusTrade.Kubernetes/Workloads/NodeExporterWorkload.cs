@@ -1,0 +1,43 @@
+using Aspire.Hosting.ApplicationModel;
+using k8s;
+using k8s.Models;
+using static NexusTrade.Kubernetes.ManifestBuilder;
+
+namespace NexusTrade.Kubernetes;
+
+/// <summary>node-exporter on every node: a DaemonSet on the host's PID and network namespaces, the host's root read-only.</summary>
+public static class NodeExporterWorkload
+{
+    public static IResourceBuilder<T> PublishAsKubernetesNodeExporter<T>(this IResourceBuilder<T> exporter, ResourceBudget budget, RuntimeUser user)
+        where T : IResource =>
+        exporter.PublishAsKubernetes(Build, "exporter", ClusterTopology.MonitoringNamespace, budget, user);
+
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
+    {
+        var identity = PublishContext.Identity(spec);
+        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        var container = HttpContainer(spec, spec.Image, port, "/", "/");
+        // Filesystems are read through the host's root mounted below.
+        container.Args = [NodeExporterSettings.RootFsArg];
+        // HostToContainer: filesystems the host mounts later (new volumes) show up without a restart.
+        container.VolumeMounts = [new V1VolumeMount { Name = "host-root", MountPath = NodeExporterSettings.HostRoot, ReadOnlyProperty = true, MountPropagation = "HostToContainer" }];
+
+        var template = PodTemplate(identity, spec.Deployment.User, [container],
+            [new V1Volume { Name = "host-root", HostPath = new V1HostPathVolumeSource { Path = "/", Type = "Directory" } }]);
+        // The host's processes and network interfaces are what it reports on.
+        template.Spec.HostPID = true;
+        template.Spec.HostNetwork = true;
+        template.Spec.DnsPolicy = "ClusterFirstWithHostNet";
+        // Every node, control plane and tainted ones included.
+        template.Spec.Tolerations = [new V1Toleration { OperatorProperty = "Exists" }];
+        return
+        [
+            DaemonSet(identity, template),
+            // Headless: Prometheus discovers each node's endpoint, never a load-balanced one.
+            Service(identity, [port], headless: true),
+            // On the host network a NetworkPolicy does not apply (the pod has the node's address), so port 9100 is
+            // open to whatever reaches the node; the policy takes effect if hostNetwork is ever turned off.
+            NetworkPolicies.ForClients(spec, [port]),
+        ];
+    }
+}

@@ -1,0 +1,94 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using k8s;
+using k8s.Models;
+using static NexusTrade.Kubernetes.ManifestBuilder;
+
+namespace NexusTrade.Kubernetes;
+
+/// <summary>Prometheus: Kubernetes service discovery, the repository's rule files, and a volume for its TSDB.</summary>
+public static class PrometheusWorkload
+{
+    public const string Endpoint = "http";
+    private const string ConfigDirectory = "/etc/prometheus/config";
+    private const string StorageSize = "20Gi";
+
+    /// <summary>
+    /// Deploys Prometheus with the rules of <paramref name="prometheusDirectory"/> (the repository's prometheus/),
+    /// one discovery job per <see cref="ScrapeTargetAnnotation"/>, and kube-state-metrics beside it.
+    /// </summary>
+    public static IResourceBuilder<T> PublishAsKubernetesPrometheus<T>(this IResourceBuilder<T> prometheus, PrometheusSettings settings,
+        string prometheusDirectory, ResourceBudget budget, RuntimeUser user) where T : IResource =>
+        prometheus.PublishAsKubernetes((spec, context) => Build(spec, context, settings, prometheusDirectory), "metrics", ClusterTopology.MonitoringNamespace, budget, user, companions: [new CompanionWorkload(KubeStateMetricsWorkload.Name, KubeStateMetricsWorkload.Build)]);
+
+    /// <summary>Scrapes <paramref name="target"/>'s HTTP endpoint as job <paramref name="job"/>; in the cluster, its NetworkPolicy admits Prometheus.</summary>
+    public static IResourceBuilder<T> WithScrapeTarget<T, TTarget>(this IResourceBuilder<T> prometheus, string job, IResourceBuilder<TTarget> target)
+        where T : IResourceWithEndpoints where TTarget : IResourceWithEndpoints
+    {
+        target.WithKubernetesClient(prometheus);
+        return prometheus.WithAnnotation(new ScrapeTargetAnnotation(job, target.GetEndpoint(Endpoint)));
+    }
+
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, PrometheusSettings settings,
+        string prometheusDirectory)
+    {
+        var identity = PublishContext.Identity(spec);
+        var port = spec.ContainerPort(Endpoint);
+
+        var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["prometheus.yml"] = RenderConfig(spec) });
+        var rules = ConfigMap(identity, $"{spec.Name}-rules", Files(Path.Combine(prometheusDirectory, "rules"), "*.yml"));
+
+        var container = Harden(new V1Container
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            // No --web.enable-lifecycle: a config change rolls the pod (checksum annotation) instead, and the lifecycle
+            // API would let anyone who reaches the port shut Prometheus down. The size bound stays below the volume's,
+            // so that a full disk drops old blocks instead of stopping ingestion.
+            Args = [$"--config.file={ConfigDirectory}/prometheus.yml", .. settings.StorageArgs("/prometheus"), "--storage.tsdb.retention.size=18GB"],
+            Ports = [port],
+            StartupProbe = HttpProbe("/-/ready", port.Name, periodSeconds: 10, failureThreshold: 60),
+            ReadinessProbe = HttpProbe("/-/ready", port.Name),
+            LivenessProbe = HttpProbe("/-/healthy", port.Name, failureThreshold: 6),
+            VolumeMounts =
+            [
+                Mount("config", ConfigDirectory),
+                Mount("rules", PrometheusKubernetesConfig.RulesDirectory),
+                Mount("data", "/prometheus", readOnly: false),
+            ],
+        }, spec.Deployment.Budget);
+
+        var template = PodTemplate(identity, spec.Deployment.User, [container],
+            [ConfigMapVolume("config", config.Metadata.Name), ConfigMapVolume("rules", rules.Metadata.Name)],
+            serviceAccount: identity.Name);
+        return
+        [
+            ServiceAccount(identity),
+            .. ClusterAccess(identity,
+            [
+                // Service discovery (endpointslice, pod and node roles) and the kubelets' /metrics and /metrics/cadvisor.
+                ReadRule("", "nodes", "nodes/metrics", "services", "endpoints", "pods"),
+                ReadRule("discovery.k8s.io", "endpointslices"),
+                new V1PolicyRule { NonResourceURLs = ["/metrics"], Verbs = ["get"] },
+            ]),
+            config,
+            rules,
+            StatefulSet(identity, template, ClaimTemplate(identity, "data", StorageSize)),
+            Service(identity, [port]),
+            // Grafana queries it; Prometheus scrapes itself. The UI is reached with kubectl port-forward.
+            NetworkPolicies.ForClients(spec, [port]),
+        ];
+    }
+
+    /// <summary>One job per scrape target of the model, plus the cluster-only ones; alerts go to the target of job alertmanager.</summary>
+    private static string RenderConfig(ComponentSpec prometheus)
+    {
+        var jobs = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>()
+            .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource), target.Endpoint.EndpointName))
+            .Append(KubeStateMetricsWorkload.ScrapeJob(prometheus))
+            .OrderBy(job => job.Job, StringComparer.Ordinal)
+            .ToList();
+        var alerting = jobs.Single(job => job.Job == "alertmanager");
+        return PrometheusKubernetesConfig.Render(jobs, alerting);
+    }
+}
