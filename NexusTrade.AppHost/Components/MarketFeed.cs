@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
+using NexusTrade.AppHost.Infrastructure;
 
 namespace NexusTrade.AppHost.Components;
 
@@ -11,7 +12,7 @@ public static class MarketFeedComponent
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddMarketFeed(this IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<ParameterResource> apiKey) =>
-        builder.AddProject<Projects.NexusTrade_MarketFeed>(name)
+        builder.AddProjectOnOwnPort<Projects.NexusTrade_MarketFeed>(name)
             .WithEnvironment("MarketFeed__ApiKey", apiKey)
             .WithHttpHealthCheck("/health")
             .WithFaultCommand("inject-outage", "Inject outage", "Every quote request fails with 503.", new { outage = true }, "PlugDisconnected")
