@@ -32,7 +32,7 @@ var api = builder.AddApi("api", redis, marketDataApiKey, primary, secondary);
 // Monitoring
 var nodeExporter = builder.AddNodeExporter("node-exporter", runtime);
 var redisExporter = builder.AddRedisExporter("redis-exporter", runtime, redis, redisPassword);
-var alertInbox = builder.AddAlertInbox("alert-inbox", marketDataApiKey);
+var alertInbox = builder.AddAlertInbox("alert-inbox");
 var alertmanager = builder.AddAlertmanager("alertmanager", runtime, alertInbox);
 var prometheus = builder.AddPrometheus("prometheus", runtime, alertmanager)
     .WithScrapeTarget("api", api)

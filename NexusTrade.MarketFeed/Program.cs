@@ -1,12 +1,10 @@
 using NexusTrade.MarketFeed;
 using NexusTrade.MarketFeed.Faults;
-using NexusTrade.MarketFeed.Notifications;
 using NexusTrade.MarketFeed.Quotes;
 
-// A stand-in for the third-party vendors NexusTrade talks to:
-// - a market-data vendor (Finnhub's quote wire format, a random walk per symbol) with fault controls, so that
-//   outages, errors and latency can be injected on purpose;
-// - for the local Alertmanager, an inbox that accepts what Slack, PagerDuty and a mail server would receive.
+// A stand-in for the market-data vendor NexusTrade talks to: Finnhub's quote wire format (a random walk per symbol)
+// with fault controls, so that outages, errors and latency can be injected on purpose. The notification vendors of
+// the local Alertmanager are stood in for by NexusTrade.AlertInbox.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
@@ -18,15 +16,9 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<PriceBook>();
 builder.Services.AddSingleton<FaultInjector>();
 
-// Notification vendors (Slack, PagerDuty, SMTP, webhooks) for the local Alertmanager: see Notifications/.
-builder.Services.AddSingleton<NotificationInbox>();
-builder.Services.Configure<SmtpInboxOptions>(builder.Configuration.GetSection("Inbox"));
-builder.Services.AddHostedService<SmtpInboxServer>();
-
 var app = builder.Build();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapFinnhubQuoteEndpoint();
 app.MapFaultControlEndpoints();
-app.MapNotificationInbox();
 app.Run();

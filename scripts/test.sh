@@ -9,7 +9,7 @@ repo=$(pwd -P)
 stack_processes() {
   # PIDs of stack processes started from this checkout or a test stack's state directory (never killed here: only
   # reported if a test leaves one behind). Other checkouts' processes, e.g. a benchmark, are not ours.
-  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|\/dcp$|NexusTrade\.(Api|MarketFeed|AppHost))/ {print $1}' |
+  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|\/dcp$|NexusTrade\.(Api|MarketFeed|AlertInbox|AppHost))/ {print $1}' |
     while read -r pid; do
       where="$(readlink "/proc/$pid/cwd" 2>/dev/null) $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
       case "$where" in *"$repo"*|*nexustrade-tests-*) echo "$pid" ;; esac

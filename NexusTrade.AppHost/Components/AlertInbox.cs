@@ -1,24 +1,23 @@
 using Aspire.Hosting.ApplicationModel;
 using NexusTrade.Kubernetes;
+using NexusTrade.AppHost.Infrastructure;
 
 namespace NexusTrade.AppHost.Components;
 
 public static class AlertInboxComponent
 {
     /// <summary>
-    /// The vendor simulator in its notification role: it accepts Slack webhooks, PagerDuty Events API v2 calls,
-    /// webhooks and SMTP mail from the local Alertmanager, and lists them at <c>/inbox/notifications</c>.
+    /// The stand-in for the notification vendors: it accepts Slack webhooks, PagerDuty Events API v2 calls, webhooks
+    /// and SMTP mail from the local Alertmanager, and shows them at <c>/inbox</c> (JSON at <c>/inbox/notifications</c>).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddAlertInbox(this IDistributedApplicationBuilder builder, string name,
-        IResourceBuilder<ParameterResource> apiKey) =>
-        builder.AddProject<Projects.NexusTrade_MarketFeed>(name)
+    public static IResourceBuilder<ProjectResource> AddAlertInbox(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddProjectOnOwnPort<Projects.NexusTrade_AlertInbox>(name)
             .PublishAsKubernetesSimulator(ProjectImage.AlertInbox, MarketFeedComponent.SimulatorBudget)
-            .WithEnvironment("MarketFeed__ApiKey", apiKey)
-            .WithEndpoint(name: "smtp", scheme: "tcp", env: "Inbox__SmtpPort", isProxied: false)
+            .WithEndpoint(name: "smtp", scheme: "tcp", env: "AlertInbox__SmtpPort", isProxied: false)
             .WithHttpHealthCheck("/health")
-            .WithUrlForEndpoint("http", url =>
+            .WithUrlForEndpoint(StackResourceExtensions.HttpEndpoint, url =>
             {
-                url.Url = "/inbox/notifications";
+                url.Url = "/inbox";
                 url.DisplayText = "Notifications";
             });
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
 using NexusTrade.Kubernetes;
+using NexusTrade.AppHost.Infrastructure;
 
 namespace NexusTrade.AppHost.Components;
 
@@ -15,7 +16,7 @@ public static class MarketFeedComponent
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddMarketFeed(this IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<ParameterResource> apiKey) =>
-        builder.AddProject<Projects.NexusTrade_MarketFeed>(name)
+        builder.AddProjectOnOwnPort<Projects.NexusTrade_MarketFeed>(name)
             .PublishAsKubernetesSimulator(ProjectImage.MarketFeed, SimulatorBudget)
             .WithEnvironment("MarketFeed__ApiKey", apiKey)
             .WithHttpHealthCheck("/health")

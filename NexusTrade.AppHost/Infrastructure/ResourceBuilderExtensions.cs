@@ -18,6 +18,20 @@ public static class StackResourceExtensions
     public static ReferenceExpression LoopbackListenAddress(this IResourceBuilder<IResourceWithEndpoints> resource, string endpoint = HttpEndpoint) =>
         ReferenceExpression.Create($"127.0.0.1:{resource.GetEndpoint(endpoint).Property(EndpointProperty.TargetPort)}");
 
+    /// <summary>
+    /// A .NET project on a dynamic HTTP endpoint of its own, without its launch profile: a profile's applicationUrl is
+    /// one fixed port, so every resource of the same project (the two simulators) would get it and share one proxy.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddProjectOnOwnPort<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(name: HttpEndpoint)
+            .WithEnvironment(context =>
+            {
+                // What the launch profile set: the AppHost's environment (Development under dotnet run); never published.
+                if (context.ExecutionContext.IsRunMode) context.EnvironmentVariables["ASPNETCORE_ENVIRONMENT"] = builder.Environment.EnvironmentName;
+            });
+
     /// <summary>The pinned official image of a component, its config mounted read-only.</summary>
     public static IResourceBuilder<ContainerResource> AddPinnedContainer(this IDistributedApplicationBuilder builder, string name,
         ContainerImage image, int targetPort) =>

@@ -23,6 +23,28 @@ public sealed class AlertDeliveryTests(StackFixture stack, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_ticket_reaches_the_inbox_as_an_email()
+    {
+        // An alert handed to Alertmanager directly (as Prometheus would): team sre, severity ticket -> sre-tickets.
+        var alertName = "InboxEmailProbe" + Guid.NewGuid().ToString("N")[..6];
+        var alert = new[]
+        {
+            new
+            {
+                labels = new Dictionary<string, string> { ["alertname"] = alertName, ["team"] = "sre", ["severity"] = "ticket" },
+                annotations = new Dictionary<string, string> { ["summary"] = "E-mail delivery probe", ["runbook_url"] = "docs/runbooks/none.md" },
+                endsAt = DateTimeOffset.UtcNow.AddMinutes(5),
+            },
+        };
+        (await stack.Alertmanager.PostAsJsonAsync("/api/v2/alerts", alert)).EnsureSuccessStatusCode();
+
+        var email = await WaitForAsync("email", n => n.GetProperty("title").GetString()!.Contains(alertName), TimeSpan.FromSeconds(60));
+        Assert.Equal("sre-tickets@nexustrade.example", email.GetProperty("body").GetProperty("to")[0].GetString());
+        Assert.Contains("E-mail delivery probe", email.GetProperty("body").GetProperty("text").GetString());
+        Assert.Contains("[FIRING:1]", email.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task A_provider_outage_pages_and_posts_then_resolves()
     {
         using var traffic = new CancellationTokenSource();

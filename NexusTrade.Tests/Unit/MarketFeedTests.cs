@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using NexusTrade.MarketFeed;
 using NexusTrade.MarketFeed.Faults;
-using NexusTrade.MarketFeed.Notifications;
 using NexusTrade.MarketFeed.Quotes;
 
 namespace NexusTrade.Tests.Unit;
@@ -45,18 +43,4 @@ public sealed class MarketFeedTests
     [InlineData(0.5, FaultSettings.MaxLatencyMs + 1)]
     public void Fault_settings_out_of_range_are_refused(double errorRate, int latencyMs) =>
         Assert.NotEmpty(new FaultSettings(errorRate, latencyMs).Validate());
-
-    [Fact]
-    public void PagerDuty_events_are_checked_like_the_real_api()
-    {
-        var valid = JsonNode.Parse("""{"routing_key":"k","event_action":"trigger","dedup_key":"d","payload":{"summary":"s","source":"x","severity":"critical"}}""");
-        Assert.Empty(PagerDutyEvent.Validate(valid));
-        Assert.Empty(PagerDutyEvent.Validate(JsonNode.Parse("""{"routing_key":"k","event_action":"resolve","dedup_key":"d"}""")));
-
-        var errors = PagerDutyEvent.Validate(JsonNode.Parse("""{"event_action":"trigger","payload":{"severity":"bad"}}"""));
-        Assert.Contains(errors, e => e.Contains("routing_key"));
-        Assert.Contains(errors, e => e.Contains("summary"));
-        Assert.Contains(errors, e => e.Contains("severity"));
-        Assert.Contains(PagerDutyEvent.Validate(JsonNode.Parse("""{"routing_key":"k","event_action":"resolve"}""")), e => e.Contains("dedup_key"));
-    }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
-namespace NexusTrade.MarketFeed.Notifications;
+namespace NexusTrade.AlertInbox.Notifications;
 
 /// <summary>One notification as a vendor (Slack, PagerDuty, a mail server, a webhook) would have received it.</summary>
 public sealed record CapturedNotification(long Id, string Channel, DateTimeOffset ReceivedAt, string Title, JsonNode? Body, string? Raw);
