@@ -37,11 +37,6 @@ public sealed class QuoteStreamOutbox(QuoteStreamOptions options, NexusTradeMetr
         get { lock (_gate) return _quotes.Count; }
     }
 
-    public int PendingReplies
-    {
-        get { lock (_gate) return _replies.Count; }
-    }
-
     /// <summary>Queues a quote update; an unsent update for the same symbol is replaced (coalesced).</summary>
     public void EnqueueQuote(string symbol, byte[] message)
     {
