@@ -17,6 +17,13 @@ public static class Problems
         return builder;
     }
 
+    /// <summary>Documents the problem+json statuses an endpoint can answer with.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder endpoint, params int[] statuses)
+    {
+        foreach (var status in statuses) endpoint.ProducesProblem(status);
+        return endpoint;
+    }
+
     public static ProblemHttpResult BadRequest(string title, string detail) => Create(StatusCodes.Status400BadRequest, "invalid-request", title, detail);
 
     public static ProblemHttpResult NotFound(string title, string detail) => Create(StatusCodes.Status404NotFound, "not-found", title, detail);

@@ -14,16 +14,13 @@ public static class QuoteEndpoints
             .WithSummary("One quote")
             .WithDescription("The latest quote for one symbol: from the cache while fresh, otherwise from the first provider that answers, "
                 + "otherwise the last cached value marked stale. 400 for an invalid symbol, 404 for one no provider knows, 503 when none can be served.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
         quotes.MapGet("", GetQuotesAsync)
             .WithName("GetQuotes")
             .WithSummary("Several quotes")
             .WithDescription("Quotes for a comma-separated ?symbols= list (duplicates answered once): {quotes:[...], errors:[...]}. "
                 + "400 for a missing, too long or invalid list, 503 when no quote at all could be served.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

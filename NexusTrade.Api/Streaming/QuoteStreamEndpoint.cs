@@ -19,8 +19,7 @@ public static class QuoteStreamEndpoint
             .WithSummary("Live quotes over a WebSocket")
             .WithDescription("Send {\"action\":\"subscribe\",\"symbols\":[...]}, unsubscribe or ping; the server answers ack or pong and pushes "
                 + "{\"type\":\"quote\",...} when a subscribed quote changes. 400 without a WebSocket upgrade, 503 with Retry-After at the connection cap.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
