@@ -1,4 +1,5 @@
 using NexusTrade.Api.Caching;
+using NexusTrade.Api.Http;
 using NexusTrade.Api.Protection;
 using NexusTrade.Api.Providers;
 using NexusTrade.Api.Quotes;
@@ -8,32 +9,19 @@ using NexusTrade.Api.Telemetry;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(NexusTradeMetrics.MeterName, "Polly");
-builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<NexusTradeMetrics>();
-builder.Services.AddHostedService<SchedulingLagProbe>();
+builder.AddApiMetrics();
+builder.AddProblemResponses();
 
-// Quotes: cache-aside in Redis over an ordered chain of providers.
+// Quotes: cache-aside in Redis over an ordered chain of providers, over REST and a WebSocket.
 builder.AddQuoteCache();
 builder.AddMarketDataProviders();
-builder.Services.AddOptions<QuoteOptions>().BindConfiguration(QuoteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<QuoteService>();
-
-// Streaming: WebSocket clients and the broadcaster that feeds them.
-builder.Services.AddOptions<QuoteStreamOptions>().BindConfiguration(QuoteStreamOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<SubscriptionHub>();
-builder.Services.AddSingleton<QuoteBroadcaster>();
-builder.Services.AddHostedService(services => services.GetRequiredService<QuoteBroadcaster>());
+builder.AddQuotes();
+builder.AddQuoteStreaming();
 
 // Protection: per-client rate limits and request size limits.
-builder.AddClientRateLimiting();
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    kestrel.AddServerHeader = false;
-    kestrel.Limits.MaxRequestBodySize = 16 * 1024;
-    kestrel.Limits.MaxRequestLineSize = 8 * 1024;
-    kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-});
+builder.AddRateLimiting();
+builder.AddRequestLimits();
 
 var app = builder.Build();
 

@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Cross-cutting defaults every NexusTrade service shares: OpenTelemetry (OTLP to the Aspire dashboard and a
-/// Prometheus scrape endpoint), health checks, service discovery and HttpClient resilience.
+/// Prometheus scrape endpoint), health checks and service discovery. (Resilience is per client, where it is needed: see the API's providers.)
 /// </summary>
 public static class ServiceDefaultsExtensions
 {

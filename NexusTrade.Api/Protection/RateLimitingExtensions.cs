@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using NexusTrade.Api.Configuration;
+using NexusTrade.Api.Http;
 
 namespace NexusTrade.Api.Protection;
 
@@ -12,9 +14,9 @@ public static class RateLimitingExtensions
     /// Retry-After. Probes and scrapes are exempt so that monitoring never competes with clients for the budget.
     /// The ASP.NET Core rate-limiting meter counts every decision (<c>aspnetcore_rate_limiting_requests_total</c>).
     /// </summary>
-    public static IHostApplicationBuilder AddClientRateLimiting(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddRateLimiting(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<RateLimitingOptions>(RateLimitingOptions.SectionName);
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, settings) =>
         {
@@ -33,11 +35,9 @@ public static class RateLimitingExtensions
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                var response = rejected.HttpContext.Response;
-                response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var problem = TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, type: "https://nexustrade.dev/problems/rate-limited",
-                    title: "Too many requests", detail: $"This client exceeded {budget.PermitsPerSecond} requests per second; retry after {retryAfter} s.");
-                await problem.ExecuteAsync(rejected.HttpContext);
+                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await Problems.RateLimited($"This client exceeded {budget.PermitsPerSecond} requests per second; retry after {retryAfter} s.")
+                    .ExecuteAsync(rejected.HttpContext);
             };
         });
         return builder;

@@ -19,8 +19,6 @@ public sealed class ProviderChain(IReadOnlyList<FinnhubQuoteProvider> providers,
     private long _nextFailoverLogAt;
     private long _nextAllFailedLogAt;
 
-    public IReadOnlyList<FinnhubQuoteProvider> Providers => providers;
-
     public async Task<ProviderChainResult> FetchAsync(string symbol, CancellationToken cancellationToken)
     {
         var failures = new List<string>(providers.Count);

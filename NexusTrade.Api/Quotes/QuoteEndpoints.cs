@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using NexusTrade.Api.Http;
 
 namespace NexusTrade.Api.Quotes;
 
@@ -7,28 +9,39 @@ public static class QuoteEndpoints
     public static IEndpointRouteBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var quotes = endpoints.MapGroup("/api/quotes").WithTags("Quotes");
-        quotes.MapGet("/{symbol}", GetQuoteAsync).WithName("GetQuote");
-        quotes.MapGet("", GetQuotesAsync).WithName("GetQuotes");
+        quotes.MapGet("/{symbol}", GetQuoteAsync)
+            .WithName("GetQuote")
+            .WithSummary("One quote")
+            .WithDescription("The latest quote for one symbol: from the cache while fresh, otherwise from the first provider that answers, "
+                + "otherwise the last cached value marked stale. 400 for an invalid symbol, 404 for one no provider knows, 503 when none can be served.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
+        quotes.MapGet("", GetQuotesAsync)
+            .WithName("GetQuotes")
+            .WithSummary("Several quotes")
+            .WithDescription("Quotes for a comma-separated ?symbols= list (duplicates answered once): {quotes:[...], errors:[...]}. "
+                + "400 for a missing, too long or invalid list, 503 when no quote at all could be served.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
-    private static async Task<IResult> GetQuoteAsync(string symbol, QuoteService quotes, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Quote>, ProblemHttpResult>> GetQuoteAsync(string symbol, QuoteService quotes, CancellationToken cancellationToken)
     {
         if (!SymbolRules.TryNormalize(symbol, out var normalized))
         {
-            return Problems.BadRequest("Invalid symbol", $"'{SymbolRules.Excerpt(symbol)}' is not a valid symbol: {SymbolRules.Description}.");
+            return InvalidSymbol(symbol);
         }
 
         var result = await quotes.GetQuoteAsync(normalized, cancellationToken);
         return result.Status switch
         {
-            QuoteStatus.Ok => Results.Ok(result.Quote),
+            QuoteStatus.Ok => TypedResults.Ok(result.Quote!),
             QuoteStatus.NotFound => Problems.NotFound("Unknown symbol", result.Reason!),
             _ => Problems.Unavailable("Quote unavailable", result.Reason!),
         };
     }
 
-    private static async Task<IResult> GetQuotesAsync(HttpContext http, QuoteService quotes, IOptions<QuoteOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<QuoteBatch>, ProblemHttpResult>> GetQuotesAsync(HttpContext http, QuoteService quotes,
+        IOptions<QuoteOptions> options, CancellationToken cancellationToken)
     {
         var raw = http.Request.Query["symbols"];
         if (raw.Count != 1 || string.IsNullOrWhiteSpace(raw[0]))
@@ -48,7 +61,7 @@ public static class QuoteEndpoints
         {
             if (!SymbolRules.TryNormalize(part, out var symbol))
             {
-                return Problems.BadRequest("Invalid symbol", $"'{SymbolRules.Excerpt(part)}' is not a valid symbol: {SymbolRules.Description}.");
+                return InvalidSymbol(part);
             }
             if (!symbols.Contains(symbol)) symbols.Add(symbol);
         }
@@ -63,8 +76,11 @@ public static class QuoteEndpoints
         {
             return Problems.Unavailable("Quotes unavailable", string.Join(" ", errors.Select(e => $"{e.Symbol}: {e.Reason}")));
         }
-        return Results.Ok(new QuoteBatch(served, errors));
+        return TypedResults.Ok(new QuoteBatch(served, errors));
     }
+
+    private static ProblemHttpResult InvalidSymbol(string raw) =>
+        Problems.BadRequest("Invalid symbol", $"'{SymbolRules.Excerpt(raw)}' is not a valid symbol: {SymbolRules.Description}.");
 
     public sealed record QuoteError(string Symbol, string Error, string Reason);
 

@@ -54,10 +54,10 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
             });
     }
 
-    public void Publish(string symbol, Quote quote)
+    private void Publish(string symbol, Quote quote)
     {
         var message = ServerMessages.QuoteUpdate(quote, time.GetUtcNow());
-        foreach (var session in hub.SubscribersOf(symbol)) session.EnqueueQuote(symbol, message);
+        foreach (var subscriber in hub.SubscribersOf(symbol)) subscriber.EnqueueQuote(symbol, message);
     }
 
     /// <summary>What makes an update worth pushing: a new price, a newer vendor time, another provider, or staleness.</summary>

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using NexusTrade.Api.Http;
 using NexusTrade.Api.Quotes;
 using NexusTrade.Api.Telemetry;
 
@@ -11,37 +13,39 @@ public static class QuoteStreamEndpoint
     /// <summary><c>GET /ws/quotes</c>: a WebSocket of live quotes for the symbols the client subscribes to.</summary>
     public static IEndpointRouteBuilder MapQuoteStream(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, async (HttpContext context, SubscriptionHub hub, QuoteService quotes, NexusTradeMetrics metrics,
-            IOptions<QuoteStreamOptions> options, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
-        {
-            if (!context.WebSockets.IsWebSocketRequest)
-            {
-                return Problems.BadRequest("WebSocket required", $"{Path} streams quotes over a WebSocket: connect with an Upgrade: websocket request.");
-            }
-            if (!hub.TryOpenConnection())
-            {
-                metrics.WebSocketRejected();
-                context.Response.Headers.RetryAfter = "5";
-                return Problems.TooManyConnections($"The server holds its maximum of {options.Value.MaxConnections} WebSocket connections; retry later.");
-            }
-
-            try
-            {
-                var settings = options.Value;
-                using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-                {
-                    KeepAliveInterval = settings.KeepAliveInterval,
-                    KeepAliveTimeout = settings.KeepAliveInterval * 2,
-                });
-                var session = new QuoteStreamSession(socket, hub, quotes, metrics, settings, loggers.CreateLogger<QuoteStreamSession>());
-                await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
-                return Results.Empty;
-            }
-            finally
-            {
-                hub.ReleaseConnection();
-            }
-        });
+        endpoints.MapGet(Path, StreamQuotesAsync)
+            .WithName("StreamQuotes")
+            .WithTags("Quotes")
+            .WithSummary("Live quotes over a WebSocket")
+            .WithDescription("Send {\"action\":\"subscribe\",\"symbols\":[...]}, unsubscribe or ping; the server answers ack or pong and pushes "
+                + "{\"type\":\"quote\",...} when a subscribed quote changes. 400 without a WebSocket upgrade, 503 with Retry-After at the connection cap.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
         return endpoints;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamQuotesAsync(HttpContext context, SubscriptionHub hub,
+        QuoteService quotes, NexusTradeMetrics metrics, IOptions<QuoteStreamOptions> options, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problems.BadRequest("WebSocket required", $"{Path} streams quotes over a WebSocket: connect with an Upgrade: websocket request.");
+        }
+        if (!hub.TryOpenConnection())
+        {
+            metrics.WebSocketRejected();
+            context.Response.Headers.RetryAfter = "5";
+            return Problems.TooManyConnections($"The server holds its maximum of {options.Value.MaxConnections} WebSocket connections; retry later.");
+        }
+
+        try
+        {
+            await QuoteStreamSession.AcceptAndRunAsync(context, hub, quotes, metrics, options.Value, loggers.CreateLogger<QuoteStreamSession>(),
+                lifetime.ApplicationStopping);
+            return TypedResults.Empty;
+        }
+        finally
+        {
+            hub.ReleaseConnection();
+        }
     }
 }

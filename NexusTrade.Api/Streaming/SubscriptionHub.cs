@@ -3,13 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace NexusTrade.Api.Streaming;
 
-/// <summary>Who is subscribed to what, and how many connections are open, over all WebSocket clients.</summary>
+/// <summary>Who is subscribed to what (each connection by its outbox), and how many connections are open, over all WebSocket clients.</summary>
 public sealed class SubscriptionHub(IOptions<QuoteStreamOptions> options)
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<QuoteStreamSession, byte>> _subscribers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<QuoteStreamOutbox, byte>> _subscribers = new(StringComparer.Ordinal);
     private int _connections;
-
-    public int Connections => Volatile.Read(ref _connections);
 
     public ICollection<string> Symbols => _subscribers.Keys;
 
@@ -27,21 +25,21 @@ public sealed class SubscriptionHub(IOptions<QuoteStreamOptions> options)
     public void ReleaseConnection() => Interlocked.Decrement(ref _connections);
 
     /// <summary>False when the symbol would exceed the server-wide cap on distinct streamed symbols.</summary>
-    public bool Subscribe(QuoteStreamSession session, string symbol)
+    public bool Subscribe(QuoteStreamOutbox subscriber, string symbol)
     {
         if (!_subscribers.ContainsKey(symbol) && _subscribers.Count >= options.Value.MaxDistinctSymbols) return false;
-        _subscribers.GetOrAdd(symbol, _ => new ConcurrentDictionary<QuoteStreamSession, byte>()).TryAdd(session, 0);
+        _subscribers.GetOrAdd(symbol, _ => new ConcurrentDictionary<QuoteStreamOutbox, byte>()).TryAdd(subscriber, 0);
         return true;
     }
 
-    public void Unsubscribe(QuoteStreamSession session, string symbol)
+    public void Unsubscribe(QuoteStreamOutbox subscriber, string symbol)
     {
-        if (!_subscribers.TryGetValue(symbol, out var sessions)) return;
-        sessions.TryRemove(session, out _);
+        if (!_subscribers.TryGetValue(symbol, out var subscribers)) return;
+        subscribers.TryRemove(subscriber, out _);
         // Drop the symbol only if nobody re-subscribed in between.
-        if (sessions.IsEmpty) _subscribers.TryRemove(new KeyValuePair<string, ConcurrentDictionary<QuoteStreamSession, byte>>(symbol, sessions));
+        if (subscribers.IsEmpty) _subscribers.TryRemove(new KeyValuePair<string, ConcurrentDictionary<QuoteStreamOutbox, byte>>(symbol, subscribers));
     }
 
-    public IEnumerable<QuoteStreamSession> SubscribersOf(string symbol) =>
-        _subscribers.TryGetValue(symbol, out var sessions) ? sessions.Keys : [];
+    public IEnumerable<QuoteStreamOutbox> SubscribersOf(string symbol) =>
+        _subscribers.TryGetValue(symbol, out var subscribers) ? subscribers.Keys : [];
 }

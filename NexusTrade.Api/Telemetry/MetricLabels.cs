@@ -12,7 +12,8 @@ public enum QuoteSource { Cache, Provider, Stale }
 
 public enum MessageDirection { Received, Sent }
 
-public enum WebSocketMessageType { Subscribe, Unsubscribe, Ping, Pong, Quote, Ack, Error, Invalid }
+/// <summary>The <c>message_type</c> of a WebSocket message (not <see cref="System.Net.WebSockets.WebSocketMessageType"/>, the frame type).</summary>
+public enum StreamMessageKind { Subscribe, Unsubscribe, Ping, Pong, Quote, Ack, Error, Invalid }
 
 public enum DropReason { Coalesced, QueueFull }
 

@@ -99,9 +99,9 @@ public sealed class NexusTradeMetrics
         if (delta != 0) _webSocketSubscriptions.Add(delta);
     }
 
-    public void WebSocketMessage(MessageDirection direction, WebSocketMessageType type, long count = 1) =>
-        _webSocketMessages.Add(count, new KeyValuePair<string, object?>("direction", direction.ToLabel()),
-            new KeyValuePair<string, object?>("message_type", type.ToLabel()));
+    public void WebSocketMessage(MessageDirection direction, StreamMessageKind kind) =>
+        _webSocketMessages.Add(1, new KeyValuePair<string, object?>("direction", direction.ToLabel()),
+            new KeyValuePair<string, object?>("message_type", kind.ToLabel()));
 
     public void WebSocketMessagesDropped(DropReason reason, long count = 1) =>
         _webSocketMessagesDropped.Add(count, new KeyValuePair<string, object?>("reason", reason.ToLabel()));

@@ -17,7 +17,7 @@ public sealed class MetricLabelsTests
     public void Every_label_value_is_a_valid_prometheus_label_value_of_a_fixed_set()
     {
         var values = Enum.GetValues<ProviderOutcome>().Select(v => v.ToLabel())
-            .Concat(Enum.GetValues<WebSocketMessageType>().Select(v => v.ToLabel()))
+            .Concat(Enum.GetValues<StreamMessageKind>().Select(v => v.ToLabel()))
             .Concat(Enum.GetValues<DisconnectReason>().Select(v => v.ToLabel()));
         Assert.All(values, v => Assert.Matches("^[a-z][a-z_]*$", v));
     }

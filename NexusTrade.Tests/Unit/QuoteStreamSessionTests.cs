@@ -1,6 +1,4 @@
-using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NexusTrade.Api.Streaming;
@@ -41,7 +39,7 @@ public sealed class QuoteStreamSessionTests
             throw new InvalidOperationException("unreachable");
         }
 
-        public override Task SendAsync(ArraySegment<byte> buffer, System.Net.WebSockets.WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref SendsStarted);
             return WaitForeverAsync(cancellationToken);
@@ -64,40 +62,24 @@ public sealed class QuoteStreamSessionTests
     [Fact]
     public async Task Updates_for_a_stalled_reader_are_coalesced_then_the_reader_is_disconnected()
     {
-        var services = new ServiceCollection().AddMetrics().AddSingleton<CircuitBreakerStates>().AddSingleton<NexusTradeMetrics>().BuildServiceProvider();
-        var metrics = services.GetRequiredService<NexusTradeMetrics>();
-        var recorded = new List<(string Instrument, long Value, string? Reason)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == NexusTradeMetrics.MeterName) l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var reason = tags.ToArray().FirstOrDefault(t => t.Key == "reason").Value?.ToString();
-            lock (recorded) recorded.Add((instrument.Name, value, reason));
-        });
-        listener.Start();
+        using var recorded = new RecordedMetrics();
 
         var options = new QuoteStreamOptions { SendTimeout = TimeSpan.FromMilliseconds(300) };
         var peer = new StalledPeer();
-        var session = new QuoteStreamSession(peer, new SubscriptionHub(Options.Create(options)), quotes: null!, metrics, options, NullLogger.Instance);
+        var session = new QuoteStreamSession(peer, new SubscriptionHub(Options.Create(options)), quotes: null!, recorded.Metrics, options, NullLogger.Instance);
         var run = session.RunAsync(CancellationToken.None, CancellationToken.None);
 
-        session.EnqueueQuote("AAPL", [1]);
+        session.Outbox.EnqueueQuote("AAPL", [1]);
         while (Volatile.Read(ref peer.SendsStarted) == 0) await Task.Delay(5);
         // The first update is stuck in the socket; the next ones for the same symbol replace each other.
-        session.EnqueueQuote("AAPL", [2]);
-        session.EnqueueQuote("AAPL", [3]);
-        session.EnqueueQuote("AAPL", [4]);
+        session.Outbox.EnqueueQuote("AAPL", [2]);
+        session.Outbox.EnqueueQuote("AAPL", [3]);
+        session.Outbox.EnqueueQuote("AAPL", [4]);
 
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(WebSocketState.Aborted, peer.State);
-        lock (recorded)
-        {
-            Assert.Equal(2, recorded.Where(r => r.Instrument == "nexustrade.websocket.messages.dropped" && r.Reason == "coalesced").Sum(r => r.Value));
-            Assert.Contains(recorded, r => r.Instrument == "nexustrade.websocket.disconnects" && r.Reason == "slow_consumer");
-            Assert.Equal(0, recorded.Where(r => r.Instrument == "nexustrade.websocket.connections").Sum(r => r.Value));
-        }
+        Assert.Equal(2, recorded.Sum("nexustrade.websocket.messages.dropped", ("reason", "coalesced")));
+        Assert.True(recorded.Recorded("nexustrade.websocket.disconnects", ("reason", "slow_consumer")));
+        Assert.Equal(0, recorded.Sum("nexustrade.websocket.connections"));
     }
 }
