@@ -12,6 +12,9 @@ using NexusTrade.Kubernetes;
 var builder = DistributedApplication.CreateBuilder(args);
 var runtime = StackRuntime.Resolve(builder);
 
+// A missing package, a taken port, a second AppHost: one line each that says what to do, before anything starts.
+if (!Preflight.Passes(builder, runtime)) return 1;
+
 // Secrets: generated on first run and kept in user secrets; never in a file of the repository.
 // In the cluster each is one key of a Secret that the operator fills in.
 var redisPassword = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true)
@@ -44,3 +47,4 @@ builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager
 builder.AddKubernetesManifests();
 
 builder.Build().Run();
+return 0;

@@ -20,7 +20,7 @@ cleanup() {
   if [ -n "$apphost_pid" ] && kill -0 "$apphost_pid" 2>/dev/null; then
     local child
     child=$(pgrep -P "$apphost_pid" -f NexusTrade.AppHost || true)
-    kill -TERM ${child:-$apphost_pid} 2>/dev/null || true
+    kill -TERM "${child:-$apphost_pid}" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$apphost_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$apphost_pid" 2>/dev/null || true
   fi

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what host mode needs on Debian/Ubuntu: Redis, Prometheus (+promtool), Alertmanager (+amtool) and the
-# node and Redis exporters. The .NET 10 SDK must already be installed. Grafana has no Debian package: install it
-# from grafana.com and put `grafana` on PATH, or run the stack with Docker.
+# node and Redis exporters. With --test, also what the tests use: Debian's chromium (the dashboard browser
+# test), the shellcheck linter and wrk. Idempotent: installs only what is missing. The .NET 10 SDK must be installed.
+# Grafana has no Debian package: install it from grafana.com and put `grafana` on PATH, or run the stack with Docker.
 set -euo pipefail
 
 packages=(redis-server prometheus prometheus-alertmanager prometheus-node-exporter prometheus-redis-exporter)
-optional=(shellcheck wrk)
+test_tools=(chromium:chromium shellcheck:shellcheck wrk:wrk)
+with_tests=false
+case "${1:-}" in --test) with_tests=true ;; --all) ;; "") ;; *) echo "usage: $0 [--test|--all]" >&2; exit 2 ;; esac
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -17,11 +20,19 @@ for binary_package in redis-server:redis-server prometheus:prometheus promtool:p
   command -v "${binary_package%%:*}" >/dev/null 2>&1 || missing+=("${binary_package##*:}")
 done
 
+if $with_tests; then
+  for binary_package in "${test_tools[@]}"; do
+    command -v "${binary_package%%:*}" >/dev/null 2>&1 || missing+=("${binary_package##*:}")
+  done
+fi
+
 if [ "${#missing[@]}" -gt 0 ] || [ "${1:-}" = "--all" ]; then
+  [ "${1:-}" = "--all" ] && missing=("${packages[@]}" chromium shellcheck wrk)
+  echo "bootstrap: installing ${missing[*]}"
   $sudo apt-get update -qq
   # The packages' own services are not wanted: the AppHost runs every component itself, on dynamic loopback ports.
   $sudo env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends \
-    "${packages[@]}" "${optional[@]}" >/dev/null
+    "${missing[@]}" >/dev/null
   for service in redis-server prometheus prometheus-alertmanager prometheus-node-exporter prometheus-redis-exporter; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
       $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# The test command: builds the solution, runs every test (unit, promtool/amtool, dashboards, manifests, and the
-# integration tests that start the real stack in host mode), prints "N passed, N failed", and fails if a test left
-# a stack process running. Extra arguments go to `dotnet test` (for example --filter "FullyQualifiedName~Unit").
+# The test command: installs what is missing (scripts/bootstrap.sh --test), builds the solution, runs every test
+# (unit, promtool/amtool, dashboards, manifests, and the tests that start the real stack: Category=Stack), prints
+# "N passed, N failed", and fails if a test left a stack process running. Extra arguments go to `dotnet test`:
+# `scripts/test.sh --filter "Category!=Stack"` runs only the fast tests (no stack, about a minute).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+bash scripts/bootstrap.sh --test || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 repo=$(pwd -P)
 stack_processes() {
   # PIDs of stack processes started from this checkout or a test stack's state directory (never killed here: only
   # reported if a test leaves one behind). Other checkouts' processes, e.g. a benchmark, are not ours.
-  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|\/dcp$|NexusTrade\.(Api|MarketFeed|AlertInbox|AppHost))/ {print $1}' |
+  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|chromium|\/dcp$|NexusTrade\.(Api|MarketFeed|AlertInbox|AppHost))/ {print $1}' |
     while read -r pid; do
       where="$(readlink "/proc/$pid/cwd" 2>/dev/null) $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
       case "$where" in *"$repo"*|*nexustrade-tests-*) echo "$pid" ;; esac

@@ -18,7 +18,7 @@ public static class AlertmanagerComponent
         var configFile = Path.Combine(etc, "alertmanager.yml");
         if (runtime.IsHost)
         {
-            var process = builder.AddHostProcess(name, "prometheus-alertmanager", "prometheus-alertmanager", runtime.State(name));
+            var process = builder.AddHostProcess(name, "prometheus-alertmanager", runtime.State(name));
             process.WithArgs(context =>
             {
                 context.Args.Add($"--config.file={configFile}");

@@ -18,7 +18,7 @@ public static class NodeExporterComponent
         }
         else
         {
-            var process = builder.AddHostProcess(name, "prometheus-node-exporter", "prometheus-node-exporter", runtime.State(name));
+            var process = builder.AddHostProcess(name, "prometheus-node-exporter", runtime.State(name));
             exporter = process.WithArgs(context => context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}")));
         }
         // In the cluster: a DaemonSet as the image's user nobody.

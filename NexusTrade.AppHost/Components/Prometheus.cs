@@ -25,7 +25,7 @@ public static class PrometheusComponent
             Link(Path.Combine(etc, "prometheus.yml"), Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"));
             Link(Path.Combine(etc, "rules"), Path.Combine(runtime.PrometheusDirectory, "rules"));
             Link(Path.Combine(etc, "targets"), targetsDirectory);
-            var process = builder.AddHostProcess(name, "prometheus", "prometheus", runtime.State(name));
+            var process = builder.AddHostProcess(name, "prometheus", runtime.State(name));
             process.WithArgs(context =>
             {
                 context.Args.Add($"--config.file={Path.Combine(etc, "prometheus.yml")}");

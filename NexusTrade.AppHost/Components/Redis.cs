@@ -51,7 +51,7 @@ public static class RedisComponent
     {
         var dataDirectory = runtime.State(name);
         var configFile = Path.Combine(dataDirectory, "redis.conf");
-        var redis = new RedisServerResource(name, StackRuntime.RequireBinary("redis-server", "redis-server"), dataDirectory, password.Resource);
+        var redis = new RedisServerResource(name, StackRuntime.RequireBinary("redis-server"), dataDirectory, password.Resource);
 
         // Healthy only when AUTH and PING succeed (a listening port is not enough): the Redis health check of
         // AspNetCore.HealthChecks.Redis, on the connection string, which carries the password in-process only.

@@ -19,7 +19,7 @@ public static class RedisExporterComponent
                 .WithRedisExporterSettings(redis, redisPassword);
         }
 
-        var process = builder.AddHostProcess(name, "prometheus-redis-exporter", "prometheus-redis-exporter", runtime.State(name));
+        var process = builder.AddHostProcess(name, "prometheus-redis-exporter", runtime.State(name));
         return process
             .WithArgs(context =>
             {

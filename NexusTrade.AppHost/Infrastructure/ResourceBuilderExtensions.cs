@@ -10,8 +10,8 @@ public static class StackResourceExtensions
 
     /// <summary>A host process from a Debian package with a dynamic, loopback-only HTTP endpoint (no proxy: scrape targets see the real port).</summary>
     public static IResourceBuilder<ExecutableResource> AddHostProcess(this IDistributedApplicationBuilder builder, string name,
-        string binary, string debianPackage, string workingDirectory) =>
-        builder.AddExecutable(name, StackRuntime.RequireBinary(binary, debianPackage), workingDirectory)
+        string binary, string workingDirectory) =>
+        builder.AddExecutable(name, StackRuntime.RequireBinary(binary), workingDirectory)
             .WithHttpEndpoint(name: HttpEndpoint, isProxied: false);
 
     /// <summary><c>127.0.0.1:{port}</c> of the resource's own HTTP endpoint, for <c>--web.listen-address</c> style flags.</summary>

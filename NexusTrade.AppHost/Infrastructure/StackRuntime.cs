@@ -62,11 +62,18 @@ public sealed class StackRuntime
         return new StackRuntime(mode, configRoot, stateDirectory);
     }
 
-    /// <summary>The full path of a host binary, or a clear error that names the package to install.</summary>
-    public static string RequireBinary(string binary, string debianPackage) =>
-        FindOnPath(binary) ?? throw new InvalidOperationException(
-            $"'{binary}' was not found on PATH. Install the Debian package '{debianPackage}' (scripts/bootstrap.sh installs them all), " +
-            $"or run with a container runtime ({RuntimeKey}=container).");
+    /// <summary>Every binary that host mode runs, and the Debian package that installs it (scripts/bootstrap.sh installs them all).</summary>
+    public static readonly IReadOnlyDictionary<string, string> HostBinaries = new Dictionary<string, string>
+    {
+        ["redis-server"] = "redis-server",
+        ["prometheus"] = "prometheus",
+        ["prometheus-alertmanager"] = "prometheus-alertmanager",
+        ["prometheus-node-exporter"] = "prometheus-node-exporter",
+        ["prometheus-redis-exporter"] = "prometheus-redis-exporter",
+    };
+
+    /// <summary>The full path of a host binary; a missing one is reported by <see cref="Preflight"/> before anything starts.</summary>
+    public static string RequireBinary(string binary) => FindOnPath(binary) ?? binary;
 
     public static string? FindOnPath(string binary) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -57,7 +57,7 @@ public sealed class DashboardLintTests
     }
 
     [Fact]
-    public void ExactlyTheFiveExpectedDashboardsArePresent()
+    public void Exactly_the_five_expected_dashboards_are_present()
     {
         var problems = new List<string>();
         var dashboards = AllDashboards.Value;
@@ -110,7 +110,7 @@ public sealed class DashboardLintTests
 
     [Theory]
     [MemberData(nameof(DashboardUids))]
-    public void DashboardHasTheStandardSettings(string uid)
+    public void Dashboard_has_the_standard_settings(string uid)
     {
         var dashboard = Get(uid);
         var root = dashboard.Root;
@@ -151,7 +151,7 @@ public sealed class DashboardLintTests
 
     [Theory]
     [MemberData(nameof(DashboardUids))]
-    public void TemplateVariablesUseTheDatasourceVariable(string uid)
+    public void Template_variables_use_the_datasource_variable(string uid)
     {
         var root = Get(uid).Root;
         var problems = new List<string>();
@@ -207,7 +207,7 @@ public sealed class DashboardLintTests
 
     [Theory]
     [MemberData(nameof(DashboardUids))]
-    public void PanelsHaveUniqueIdsUnitsAndTheDatasourceVariable(string uid)
+    public void Panels_have_unique_ids_units_and_the_datasource_variable(string uid)
     {
         var root = Get(uid).Root;
         var problems = new List<string>();
@@ -283,7 +283,7 @@ public sealed class DashboardLintTests
 
     [Theory]
     [MemberData(nameof(DashboardUids))]
-    public void QueriesAreTemplatedAndNothingIsHardCoded(string uid)
+    public void Queries_are_templated_and_nothing_is_hard_coded(string uid)
     {
         var dashboard = Get(uid);
         var problems = new List<string>();
@@ -320,7 +320,7 @@ public sealed class DashboardLintTests
 
     [Theory]
     [MemberData(nameof(DashboardUids))]
-    public void LinksToTheOtherDashboards(string uid)
+    public void Links_to_the_other_dashboards(string uid)
     {
         var root = Get(uid).Root;
         var problems = new List<string>();
@@ -351,7 +351,7 @@ public sealed class DashboardLintTests
 
     [Theory]
     [MemberData(nameof(DashboardUids))]
-    public void AnnotatesFiringAlerts(string uid)
+    public void Annotates_firing_alerts(string uid)
     {
         var root = Get(uid).Root;
         var annotations = TryProp(root, "annotations", out var container) ? Items(container, "list").ToList() : new List<JsonElement>();
@@ -368,7 +368,7 @@ public sealed class DashboardLintTests
     }
 
     [Fact]
-    public void ThresholdsMatchTheAlertThresholds()
+    public void Thresholds_match_the_alert_thresholds()
     {
         var problems = new List<string>();
         foreach (var dashboard in AllDashboards.Value)
@@ -482,7 +482,7 @@ public sealed class DashboardLintTests
     }
 
     [Fact]
-    public void DashboardQueriesEnumerateEveryTargetWithSubstitutedVariables()
+    public void Dashboard_queries_enumerate_every_target_with_substituted_variables()
     {
         var problems = new List<string>();
         var queries = DashboardQueries.All();

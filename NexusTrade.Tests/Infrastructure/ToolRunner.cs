@@ -9,6 +9,22 @@ public static class RepoPaths
 
     public static string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    /// <summary>
+    /// NexusTrade.AppHost.dll as built for this test run: the test project references the AppHost, so it is built with
+    /// the same configuration and target framework (bin/&lt;configuration&gt;/&lt;tfm&gt;/ of both projects).
+    /// </summary>
+    public static string AppHostAssembly()
+    {
+        var testOutput = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var sameBuild = Combine("NexusTrade.AppHost", "bin", testOutput.Parent!.Name, testOutput.Name, "NexusTrade.AppHost.dll");
+        if (File.Exists(sameBuild)) return sameBuild;
+        var anyBuild = new DirectoryInfo(Combine("NexusTrade.AppHost", "bin"))
+            .EnumerateFiles("NexusTrade.AppHost.dll", SearchOption.AllDirectories)
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .FirstOrDefault();
+        return anyBuild?.FullName ?? throw new InvalidOperationException($"NexusTrade.AppHost.dll not found (looked for {sameBuild}): build the solution first.");
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -28,7 +28,7 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
 
     [Theory]
     [MemberData(nameof(RepositoryFiles))]
-    public void ConfigMapsCarryTheRepositoryFilesByteForByte(string configMap, string directory, string pattern, string layout)
+    public void Config_maps_carry_the_repository_files_byte_for_byte(string configMap, string directory, string pattern, string layout)
     {
         var files = Directory.EnumerateFiles(RepoPaths.Combine(directory.Split('/')), pattern).Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(files);
@@ -42,7 +42,7 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
     }
 
     [Fact]
-    public void PrometheusScrapesTheContractsJobsEvery30Seconds()
+    public void Prometheus_scrapes_the_contracts_jobs_every30_seconds()
     {
         var config = PrometheusConfig();
         var global = (YamlMappingNode)config["global"];
@@ -58,7 +58,7 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
     /// such a Service must be published, or the job would discover nothing.
     /// </summary>
     [Fact]
-    public void EveryDiscoveryJobFindsAPublishedServicePort()
+    public void Every_discovery_job_finds_a_published_service_port()
     {
         var config = PrometheusConfig();
         var alerting = ((YamlSequenceNode)((YamlMappingNode)config["alerting"])["alertmanagers"]).Cast<YamlMappingNode>();
@@ -85,7 +85,7 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
     /// static target so that everything else is still validated.
     /// </summary>
     [Fact]
-    public async Task PrometheusConfigPassesPromtoolWithTheRuleFiles()
+    public async Task Prometheus_config_passes_promtool_with_the_rule_files()
     {
         var work = Directory.CreateTempSubdirectory("nexustrade-promtool-").FullName;
         try
@@ -120,7 +120,7 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
     }
 
     [Fact]
-    public async Task AlertmanagerConfigPassesAmtoolWithTheTemplates()
+    public async Task Alertmanager_config_passes_amtool_with_the_templates()
     {
         var work = Directory.CreateTempSubdirectory("nexustrade-amtool-").FullName;
         try
@@ -145,7 +145,7 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
     }
 
     [Fact]
-    public void AlertmanagerReadsItsConfigAndSecretsWhereTheConfigExpectsThem()
+    public void Alertmanager_reads_its_config_and_secrets_where_the_config_expects_them()
     {
         var container = published.Workloads.Single(w => w.Name == "alertmanager").Pod.Containers.Single();
         Assert.Contains("--config.file=/etc/alertmanager/config/alertmanager.yml", container.Args);
@@ -159,7 +159,7 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
     [Theory]
     [InlineData("")]
     [InlineData("secrets")]
-    public async Task KubectlKustomizeRendersEveryObject(string subdirectory)
+    public async Task Kubectl_kustomize_renders_every_object(string subdirectory)
     {
         var directory = Path.Combine(published.Directory, subdirectory);
         var (exitCode, rendered) = await ToolRunner.RunAsync("kubectl", ["kustomize", directory], ToolTimeout);

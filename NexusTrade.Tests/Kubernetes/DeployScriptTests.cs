@@ -28,7 +28,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     private string Log => Path.Combine(_stubDirectory, "kubectl.log");
 
     [Fact]
-    public async Task DryRunPrintsEveryCommandAndChangesNothing()
+    public async Task Dry_run_prints_every_command_and_changes_nothing()
     {
         var (exitCode, output) = await RunAsync("--dry-run", "--manifests", published.Directory);
 
@@ -50,7 +50,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
-    public async Task DryRunWithPublishPrintsThePublishCommand()
+    public async Task Dry_run_with_publish_prints_the_publish_command()
     {
         var target = Path.Combine(_stubDirectory, "not-yet-published");
         var (exitCode, output) = await RunAsync("--dry-run", "--publish", "--manifests", target);
@@ -61,7 +61,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
-    public async Task ARunCreatesNamespacesAndMissingSecretsAppliesAndWaitsForEveryRollout()
+    public async Task A_run_creates_namespaces_and_missing_secrets_applies_and_waits_for_every_rollout()
     {
         var (exitCode, output) = await RunAsync("--context", "test-cluster", "--no-port-forward", "--timeout", "90s", "--manifests", published.Directory);
 
@@ -87,7 +87,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
-    public async Task ReRunningKeepsSecretsThatAlreadyExist()
+    public async Task Re_running_keeps_secrets_that_already_exist()
     {
         var (exitCode, output) = await RunAsync(new Dictionary<string, string> { ["KUBECTL_STUB_SECRETS_EXIST"] = "true" },
             "--no-port-forward", "--manifests", published.Directory);
@@ -99,7 +99,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
-    public async Task HelpPrintsUsageAndSucceeds()
+    public async Task Help_prints_usage_and_succeeds()
     {
         var (exitCode, output) = await RunAsync("--help");
         Assert.Equal(0, exitCode);
@@ -109,7 +109,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
-    public async Task AnUnknownOptionFails()
+    public async Task An_unknown_option_fails()
     {
         var (exitCode, output) = await RunAsync("--frobnicate");
         Assert.NotEqual(0, exitCode);
@@ -118,7 +118,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
-    public async Task MissingManifestsFailWithAHint()
+    public async Task Missing_manifests_fail_with_a_hint()
     {
         var (exitCode, output) = await RunAsync("--no-port-forward", "--manifests", Path.Combine(_stubDirectory, "nothing-here"));
         Assert.NotEqual(0, exitCode);
@@ -127,7 +127,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
-    public async Task TheScriptIsShellcheckClean()
+    public async Task The_script_is_shellcheck_clean()
     {
         var (exitCode, output) = await ToolRunner.RunAsync("shellcheck", [Script], TimeSpan.FromMinutes(1));
         Assert.True(exitCode == 0, output);

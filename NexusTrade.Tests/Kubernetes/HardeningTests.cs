@@ -17,10 +17,10 @@ public sealed class HardeningTests(PublishedManifests published)
     };
 
     [Fact]
-    public void EveryContainerIsHardened() => WorkloadHardening.AssertHardened(published.Workloads);
+    public void Every_container_is_hardened() => WorkloadHardening.AssertHardened(published.Workloads);
 
     [Fact]
-    public void WritablePathsAreWritableVolumes()
+    public void Writable_paths_are_writable_volumes()
     {
         foreach (var (name, paths) in WritablePaths)
         {
@@ -34,7 +34,7 @@ public sealed class HardeningTests(PublishedManifests published)
     }
 
     [Fact]
-    public void OnlyNodeExporterSharesTheHostsNamespacesAndOnlyReadsItsRoot()
+    public void Only_node_exporter_shares_the_hosts_namespaces_and_only_reads_its_root()
     {
         Assert.All(published.Workloads, w =>
         {
@@ -52,7 +52,7 @@ public sealed class HardeningTests(PublishedManifests published)
     }
 
     [Fact]
-    public void OnlyPodsThatCallTheApiServerGetAToken()
+    public void Only_pods_that_call_the_api_server_get_a_token()
     {
         Assert.All(published.Workloads, w =>
             Assert.Equal(w.Name is "prometheus" or "kube-state-metrics", w.Pod.AutomountServiceAccountToken == true));

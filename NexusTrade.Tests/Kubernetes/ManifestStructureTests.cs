@@ -19,7 +19,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
         ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"];
 
     [Fact]
-    public void EveryDocumentIsAKnownKindOfTheKubernetesClientModel()
+    public void Every_document_is_a_known_kind_of_the_kubernetes_client_model()
     {
         // Load() deserializes strictly: an unknown field or kind has already failed the fixture.
         var allowed = new HashSet<Type>
@@ -38,7 +38,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void TheKustomizationListsEveryManifestOutsideSecretsAndNothingElse()
+    public void The_kustomization_lists_every_manifest_outside_secrets_and_nothing_else()
     {
         var listed = Resources("kustomization.yaml");
         var manifests = published.Files.Keys.Where(f => !f.StartsWith("secrets/", StringComparison.Ordinal) && f != "kustomization.yaml");
@@ -49,7 +49,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void WorkloadsAreNamedAfterTheAspireResourcesAndLiveInTheirNamespaces()
+    public void Workloads_are_named_after_the_aspire_resources_and_live_in_their_namespaces()
     {
         var workloads = published.Workloads.ToDictionary(w => w.Name, w => w.Namespace);
         Assert.Equal(MonitoringWorkloads.Concat(ApplicationWorkloads).Order(), workloads.Keys.Order());
@@ -62,7 +62,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void ImagesArePinnedAndTheApiImageIsTheConfiguredDefault()
+    public void Images_are_pinned_and_the_api_image_is_the_configured_default()
     {
         var images = published.Workloads.ToDictionary(w => w.Name, w => w.Pod.Containers.Single().Image);
         Assert.Equal("ghcr.io/nexustrade/api:1.0.0", images["api"]);
@@ -78,7 +78,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void EveryObjectPodTemplateAndClaimTemplateCarriesTheStandardLabels()
+    public void Every_object_pod_template_and_claim_template_carries_the_standard_labels()
     {
         var labelled = published.Objects.Select(o => (o.ToString(), o.Object.Metadata.Labels))
             .Concat(published.Workloads.Select(w => ($"pod template of {w}", w.Template.Metadata.Labels)))
@@ -95,7 +95,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void WorkloadSelectorsMatchTheirOwnPodTemplates()
+    public void Workload_selectors_match_their_own_pod_templates()
     {
         Assert.All(published.Workloads, w =>
         {
@@ -111,7 +111,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void EveryServiceSelectsPodsInItsNamespaceAndItsTargetPortsExistThere()
+    public void Every_service_selects_pods_in_its_namespace_and_its_target_ports_exist_there()
     {
         Assert.All(published.All<V1Service>(), service =>
         {
@@ -126,13 +126,13 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void StatefulSetsNameAnExistingService()
+    public void Stateful_sets_name_an_existing_service()
     {
         Assert.All(published.All<V1StatefulSet>(), s => published.Get<V1Service>(s.Metadata.NamespaceProperty, s.Spec.ServiceName));
     }
 
     [Fact]
-    public void ProbesUseDeclaredContainerPorts()
+    public void Probes_use_declared_container_ports()
     {
         Assert.All(published.Workloads, w => Assert.All(w.Pod.Containers, container =>
         {
@@ -152,7 +152,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void EveryReferencedConfigMapSecretKeyClaimAndServiceAccountExists()
+    public void Every_referenced_config_map_secret_key_claim_and_service_account_exists()
     {
         Assert.All(published.Workloads, w =>
         {
@@ -194,7 +194,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void PrometheusMayOnlyReadWhatDiscoveryAndTheKubeletsNeed()
+    public void Prometheus_may_only_read_what_discovery_and_the_kubelets_need()
     {
         var role = published.Get<V1ClusterRole>(null, "prometheus");
         var granted = role.Rules.SelectMany(rule => (rule.Resources ?? rule.NonResourceURLs).SelectMany(resource =>
@@ -208,7 +208,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void KubeStateMetricsOnlyListsAndWatchesAndNeverSeesSecretsOrConfigMaps()
+    public void Kube_state_metrics_only_lists_and_watches_and_never_sees_secrets_or_config_maps()
     {
         var role = published.Get<V1ClusterRole>(null, "kube-state-metrics");
         Assert.All(role.Rules, rule =>
@@ -224,7 +224,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     }
 
     [Fact]
-    public void NetworkPoliciesSelectPublishedPodsAndAdmitOnlyTheirClients()
+    public void Network_policies_select_published_pods_and_admit_only_their_clients()
     {
         foreach (var ns in new[] { "monitoring", "nexustrade" })
         {

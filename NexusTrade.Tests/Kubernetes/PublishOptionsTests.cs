@@ -8,7 +8,7 @@ public sealed class PublishOptionsTests : IDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "nexustrade-k8s-options-" + Guid.NewGuid().ToString("N")[..8]);
 
     [Fact]
-    public async Task IncludeSimulatorsDeploysThemHardenedAndPointsTheProvidersAtThem()
+    public async Task Include_simulators_deploys_them_hardened_and_points_the_providers_at_them()
     {
         await PublishedManifests.PublishAsync(_directory,
             "--NexusTrade:Kubernetes:IncludeSimulators=true", "--NexusTrade:Kubernetes:ApiImage=registry.example/nexustrade/api:2.3.4");
@@ -31,7 +31,7 @@ public sealed class PublishOptionsTests : IDisposable
     }
 
     [Fact]
-    public async Task RepublishingReplacesEarlierOutputButLeavesOtherFilesAlone()
+    public async Task Republishing_replaces_earlier_output_but_leaves_other_files_alone()
     {
         await PublishedManifests.PublishAsync(_directory, "--NexusTrade:Kubernetes:IncludeSimulators=true");
         var foreign = Path.Combine(_directory, "nexustrade", "my-overlay.yaml");

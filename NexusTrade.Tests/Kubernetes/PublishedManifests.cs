@@ -68,7 +68,7 @@ public sealed class PublishedManifests : IAsyncLifetime
     {
         string[] args =
         [
-            AppHostAssembly(), "--operation", "publish", "--step", "publish", "--output-path", output,
+            RepoPaths.AppHostAssembly(), "--operation", "publish", "--step", "publish", "--output-path", output,
             $"--NexusTrade:ConfigRoot={RepoPaths.Root}",
             .. CanaryParameters.Select(p => $"--Parameters:{p.Key}={p.Value}"),
             .. extraArgs,
@@ -96,22 +96,6 @@ public sealed class PublishedManifests : IAsyncLifetime
             }
         }
         return (files, objects);
-    }
-
-    /// <summary>
-    /// NexusTrade.AppHost.dll as built for this test run: the test project references the AppHost, so it is built with
-    /// the same configuration and target framework (bin/&lt;configuration&gt;/&lt;tfm&gt;/ of both projects).
-    /// </summary>
-    private static string AppHostAssembly()
-    {
-        var testOutput = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var sameBuild = RepoPaths.Combine("NexusTrade.AppHost", "bin", testOutput.Parent!.Name, testOutput.Name, "NexusTrade.AppHost.dll");
-        if (File.Exists(sameBuild)) return sameBuild;
-        var anyBuild = new DirectoryInfo(RepoPaths.Combine("NexusTrade.AppHost", "bin"))
-            .EnumerateFiles("NexusTrade.AppHost.dll", SearchOption.AllDirectories)
-            .OrderByDescending(f => f.LastWriteTimeUtc)
-            .FirstOrDefault();
-        return anyBuild?.FullName ?? throw new InvalidOperationException($"NexusTrade.AppHost.dll not found (looked for {sameBuild}): build the solution first.");
     }
 }
 

@@ -16,7 +16,7 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
     private static partial Regex CredentialName();
 
     [Fact]
-    public void TheCredentialSecretsHoldOnlyPlaceholdersAndDescribeEveryKey()
+    public void The_credential_secrets_hold_only_placeholders_and_describe_every_key()
     {
         var placeholders = published.Objects.Where(o => o.File.StartsWith("secrets/", StringComparison.Ordinal)).Select(o => (V1Secret)o.Object).ToList();
         Assert.Equal(
@@ -34,7 +34,7 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
     }
 
     [Fact]
-    public void TheOnlyOtherSecretIsAlertmanagersConfigurationAsCommitted()
+    public void The_only_other_secret_is_alertmanagers_configuration_as_committed()
     {
         var others = published.All<V1Secret>().Where(s => s.Metadata.Name != "alertmanager-config").Select(s => s.Metadata.Name);
         Assert.All(others, name => Assert.Contains(name, new[] { "alertmanager-secrets", "grafana-admin", "redis-auth", "marketdata-credentials" }));
@@ -48,7 +48,7 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
     }
 
     [Fact]
-    public void NoConfigMapHoldsACredential()
+    public void No_config_map_holds_a_credential()
     {
         Assert.All(published.All<V1ConfigMap>(), configMap => Assert.All(configMap.Data, pair =>
             Assert.False(CredentialName().IsMatch(pair.Key) && pair.Value.Length > 0,
@@ -56,7 +56,7 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
     }
 
     [Fact]
-    public void CredentialVariablesComeFromSecretsNeverFromLiterals()
+    public void Credential_variables_come_from_secrets_never_from_literals()
     {
         Assert.All(published.Workloads, w => Assert.All(w.Containers.SelectMany(c => c.Env ?? []), variable =>
         {
@@ -74,7 +74,7 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
     }
 
     [Fact]
-    public void NoParameterValueOfTheAppHostReachesAnyFile()
+    public void No_parameter_value_of_the_app_host_reaches_any_file()
     {
         Assert.All(published.Files, file => Assert.All(PublishedManifests.CanaryParameters.Values, canary =>
             Assert.False(file.Value.Contains(canary, StringComparison.Ordinal), $"{file.Key} contains the value of a secret parameter")));

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace NexusTrade.AppHost.Infrastructure;
+
+/// <summary>
+/// The mistakes a person can make on the way from <c>dotnet run</c> to a running stack, checked before anything starts:
+/// a missing host package, a state directory that cannot be written, a second AppHost on the same state directory,
+/// a fixed port that another process holds. Each is reported as one line that says what to do, instead of a stack
+/// trace or a resource that never becomes healthy.
+/// </summary>
+public static class Preflight
+{
+    public const string LockFileName = "apphost.lock";
+
+    /// <summary>The AppHost's own fixed addresses, from its launch profile or the command line.</summary>
+    private static readonly (string Key, string What)[] FixedAddresses =
+    [
+        ("ASPNETCORE_URLS", "the Aspire dashboard"),
+        ("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "the dashboard's OTLP endpoint"),
+        ("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", "the dashboard's OTLP/HTTP endpoint"),
+        ("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", "the dashboard's resource service"),
+    ];
+
+    /// <summary>Writes each problem as one line to standard error and returns true when there is none.</summary>
+    public static bool Passes(IDistributedApplicationBuilder builder, StackRuntime runtime)
+    {
+        if (!builder.ExecutionContext.IsRunMode) return true;
+        var problems = Problems(builder, runtime);
+        foreach (var problem in problems) Console.Error.WriteLine($"nexustrade: {problem}");
+        return problems.Count == 0;
+    }
+
+    public static IReadOnlyList<string> Problems(IDistributedApplicationBuilder builder, StackRuntime runtime)
+    {
+        var problems = new List<string>();
+        if (runtime.IsHost && MissingPackages() is { Count: > 0 } missing)
+        {
+            problems.Add($"host mode needs {string.Join(", ", missing)}, not found on PATH: run `sudo bash scripts/bootstrap.sh`, " +
+                         $"or start Docker to run the infrastructure in containers ({StackRuntime.RuntimeKey}=container).");
+        }
+        if (StateDirectoryProblem(runtime.StateDirectory) is { } state)
+        {
+            problems.Add(state);
+            return problems;
+        }
+        var (held, second) = LockStateDirectory(runtime.StateDirectory);
+        if (second is not null)
+        {
+            problems.Add(second);
+            return problems; // its ports are the same ones: one line about the real cause is enough
+        }
+        problems.AddRange(TakenPorts(builder.Configuration));
+        if (problems.Count == 0) builder.Services.AddHostedService(_ => new StateDirectoryLock(held!));
+        else held!.Dispose();
+        return problems;
+    }
+
+    private static List<string> MissingPackages() =>
+        [.. StackRuntime.HostBinaries.Where(b => StackRuntime.FindOnPath(b.Key) is null).Select(b => b.Value).Distinct()];
+
+    private static string? StateDirectoryProblem(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"{StackRuntime.StateDirectoryKey} '{directory}' is not writable ({ex.Message}): make it writable, " +
+                   $"or choose another with --{StackRuntime.StateDirectoryKey}=DIR.";
+        }
+    }
+
+    /// <summary>
+    /// Holds an exclusive lock on the state directory for as long as the app lives (the lock goes with the process, even
+    /// after a crash): two AppHosts on one state directory would run two Redis servers on one data directory.
+    /// </summary>
+    private static (FileStream? Held, string? Problem) LockStateDirectory(string directory)
+    {
+        var path = Path.Combine(directory, LockFileName);
+        var pidFile = path + ".pid";
+        try
+        {
+            var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            File.WriteAllText(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return (held, null);
+        }
+        catch (IOException)
+        {
+            var owner = File.Exists(pidFile) ? $" (PID {File.ReadAllText(pidFile).Trim()})" : "";
+            return (null, $"another NexusTrade AppHost{owner} is running on the state directory '{directory}': stop it (Ctrl+C in its terminal) " +
+                   $"before starting this one, or give this one its own --{StackRuntime.StateDirectoryKey}=DIR.");
+        }
+    }
+
+    private static IEnumerable<string> TakenPorts(IConfiguration configuration)
+    {
+        foreach (var (key, what) in FixedAddresses)
+        {
+            foreach (var url in (configuration[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Port <= 0 || IsFree(uri.Port)) continue;
+                yield return $"port {uri.Port} ({what}, {key}={url}) is already in use by another process: stop it " +
+                             $"(`ss -ltnp 'sport = :{uri.Port}'` shows which), or change {key} in NexusTrade.AppHost/Properties/launchSettings.json.";
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Keeps the lock while the app runs and lets go of it when the app stops.</summary>
+    private sealed class StateDirectoryLock(FileStream held) : Microsoft.Extensions.Hosting.IHostedService, IDisposable
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            held.Dispose();
+            return Task.CompletedTask;
+        }
+
+        public void Dispose() => held.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+using NexusTrade.Tests.Infrastructure;
+
+namespace NexusTrade.Tests.AppHost;
+
+/// <summary>
+/// A person's own mistakes on the way to <c>dotnet run</c>, made against the real AppHost binary: each ends the run at
+/// once with one line that says what to do (exit code 1), never a stack trace or a stack that never becomes healthy.
+/// </summary>
+public sealed class PreflightTests : IDisposable
+{
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("nexustrade-tests-preflight-").FullName;
+
+    [Fact]
+    public async Task A_second_apphost_on_the_same_state_directory_is_refused_in_one_line()
+    {
+        // What the first AppHost holds while it runs.
+        await using var first = new FileStream(Path.Combine(_stateDirectory, "apphost.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        await File.WriteAllTextAsync(Path.Combine(_stateDirectory, "apphost.lock.pid"), "4242");
+
+        var (exitCode, output) = await RunAppHostAsync();
+
+        AssertOneLine(exitCode, output, "another NexusTrade AppHost (PID 4242) is running on the state directory");
+    }
+
+    [Fact]
+    public async Task A_taken_dashboard_port_is_named_with_the_setting_to_change()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        var (exitCode, output) = await RunAppHostAsync($"--ASPNETCORE_URLS=http://localhost:{port}");
+
+        AssertOneLine(exitCode, output, $"port {port} (the Aspire dashboard, ASPNETCORE_URLS=http://localhost:{port}) is already in use");
+    }
+
+    [Fact]
+    public async Task A_state_directory_that_cannot_be_written_is_named()
+    {
+        // A path below a regular file can never be created, whoever runs the test (root ignores permission bits).
+        var file = Path.Combine(_stateDirectory, "a-file");
+        await File.WriteAllTextAsync(file, "");
+
+        var (exitCode, output) = await RunAppHostAsync($"--NexusTrade:StateDirectory={Path.Combine(file, "state")}");
+
+        AssertOneLine(exitCode, output, "NexusTrade:StateDirectory");
+        Assert.Contains("is not writable", output);
+    }
+
+    [Fact]
+    public async Task Missing_host_packages_are_listed_with_the_command_that_installs_them()
+    {
+        var emptyPath = Directory.CreateDirectory(Path.Combine(_stateDirectory, "empty-path")).FullName;
+
+        var (exitCode, output) = await RunAppHostAsync(environment: new Dictionary<string, string> { ["PATH"] = emptyPath });
+
+        AssertOneLine(exitCode, output, "host mode needs redis-server, prometheus, prometheus-alertmanager, prometheus-node-exporter, prometheus-redis-exporter");
+        Assert.Contains("sudo bash scripts/bootstrap.sh", output);
+    }
+
+    public void Dispose() => Directory.Delete(_stateDirectory, recursive: true);
+
+    /// <summary>The AppHost as built for this test run, in host mode, on this test's state directory.</summary>
+    private Task<(int ExitCode, string Output)> RunAppHostAsync(string? extraArgument = null, IDictionary<string, string>? environment = null)
+    {
+        string[] args = [RepoPaths.AppHostAssembly(), "--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={_stateDirectory}"];
+        if (extraArgument is not null) args = [.. args, extraArgument];
+        return ToolRunner.RunAsync(Environment.ProcessPath is { } dotnet && dotnet.EndsWith("dotnet", StringComparison.Ordinal) ? dotnet : "dotnet",
+            args, TimeSpan.FromSeconds(60), environment: environment);
+    }
+
+    private static void AssertOneLine(int exitCode, string output, string expected)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exitCode == 1, $"exit code {exitCode}, output:\n{output}");
+        var line = Assert.Single(lines);
+        Assert.StartsWith("nexustrade: ", line);
+        Assert.Contains(expected, line);
+    }
+}

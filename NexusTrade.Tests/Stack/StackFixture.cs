@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace NexusTrade.Tests.Stack;
+
+/// <summary>
+/// The whole NexusTrade stack, started once for every integration test: the real AppHost in host mode (real Redis,
+/// Prometheus, Alertmanager and exporters from Debian packages), with its own state directory and dynamic ports.
+/// Disposing it stops every process it started.
+/// </summary>
+public class StackFixture : IAsyncLifetime
+{
+    /// <summary>The resources that must become healthy (Grafana only when a grafana binary exists; it is checked separately).</summary>
+    public static readonly string[] CoreResources =
+        ["redis", "marketfeed-primary", "marketfeed-secondary", "api", "node-exporter", "redis-exporter", "alert-inbox", "alertmanager", "prometheus"];
+
+    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "nexustrade-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public TimeSpan StartupTime { get; private set; }
+
+    public HttpClient Api { get; private set; } = null!;
+    public HttpClient Prometheus { get; private set; } = null!;
+    public HttpClient Alertmanager { get; private set; } = null!;
+    public HttpClient Inbox { get; private set; } = null!;
+
+    public HttpClient MarketFeed(string name) => App.CreateHttpClient(name, "http");
+
+    /// <summary>The API's quote stream, <c>ws://…/ws/quotes</c>.</summary>
+    public Uri QuoteStreamUri => new UriBuilder(Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri;
+
+    public string StateDirectory => _stateDirectory;
+
+    public async Task InitializeAsync()
+    {
+        var started = Stopwatch.StartNew();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(Arguments(_stateDirectory), ConfigureOptions);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        Configure(builder);
+        // No standard resilience handler: tests must see failures as they happen, not retried away.
+        _app = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await _app.StartAsync(timeout.Token);
+        foreach (var resource in CoreResources)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        StartupTime = started.Elapsed;
+
+        Api = App.CreateHttpClient("api", "http");
+        Prometheus = App.CreateHttpClient("prometheus", "http");
+        Alertmanager = App.CreateHttpClient("alertmanager", "http");
+        Inbox = App.CreateHttpClient("alert-inbox", "http");
+    }
+
+    /// <summary>The AppHost's command line: host mode, this fixture's own state directory, ports as the testing builder picks them.</summary>
+    protected virtual string[] Arguments(string stateDirectory) =>
+        ["--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={stateDirectory}"];
+
+    /// <summary>Options of the AppHost under test (the testing builder turns the Aspire dashboard off by default).</summary>
+    protected virtual void ConfigureOptions(DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
+    {
+    }
+
+    /// <summary>A last look at the builder before the app is built (logging, for example).</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Stops a resource, waits until its process has exited (so its port and data directory are free), starts it
+    /// again and waits until it is healthy: a restart as an operator would do it.
+    /// </summary>
+    public async Task RestartAsync(string resource)
+    {
+        await StopAsync(resource);
+        await StartAsync(resource);
+    }
+
+    /// <summary>Stops a resource and waits until its process has exited.</summary>
+    public async Task StopAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var stop = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, timeout.Token);
+        Assert.True(stop.Success, $"stop {resource}: {stop.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
+    }
+
+    /// <summary>Starts a stopped resource and waits until it is running and healthy.</summary>
+    public async Task StartAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var start = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(start.Success, $"start {resource}: {start.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == "Running", timeout.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+    }
+
+    /// <summary>Runs an instant PromQL query and returns the result vector.</summary>
+    public async Task<JsonElement> QueryAsync(string promql)
+    {
+        var response = await Prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql));
+        Assert.Equal("success", response.GetProperty("status").GetString());
+        return response.GetProperty("data").GetProperty("result");
+    }
+
+    /// <summary>Waits until no alert of that name is pending or firing: a quiet start for a test that makes it fire.</summary>
+    public Task WaitForNoAlertAsync(string alertname) =>
+        EventuallyAsync(async () => (await QueryAsync($"ALERTS{{alertname=\"{alertname}\"}}")).GetArrayLength() == 0,
+            TimeSpan.FromSeconds(180), $"no {alertname} alert pending or firing");
+
+    public async Task SetFaultsAsync(string feed, object faults)
+    {
+        using var response = await MarketFeed(feed).PutAsJsonAsync("/faults", faults);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ResetFaultsAsync()
+    {
+        foreach (var feed in new[] { "marketfeed-primary", "marketfeed-secondary" })
+        {
+            using var response = await MarketFeed(feed).PostAsync("/faults/reset", null);
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>
+    /// After a fault test: waits until quotes come from the primary again, i.e. its circuit breaker has gone
+    /// half-open and closed, so the next test starts from a healthy chain.
+    /// </summary>
+    public async Task WaitForPrimaryProviderAsync()
+    {
+        await EventuallyAsync(async () =>
+        {
+            using var response = await Api.GetAsync("/api/quotes/R" + Random.Shared.Next(10_000, 99_999));
+            return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"provider\":\"marketfeed-primary\"");
+        }, TimeSpan.FromSeconds(60), "quotes served by marketfeed-primary again");
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the timeout.</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        EventuallyAsync(condition, timeout, () => what);
+
+    /// <summary>As above, with a description computed when the wait fails (it can say what is still missing).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await condition()) return;
+            if (deadline.Elapsed > timeout) Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for: {what()}");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "NexusTrade stack";
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+
+namespace NexusTrade.Tests.Stack;
+
+[Collection(StackCollection.Name)]
+[Trait("Category", "Stack")]
+public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void Every_resource_reports_healthy()
+    {
+        output.WriteLine($"Cold start to all resources healthy: {stack.StartupTime.TotalSeconds:0.0} s");
+        foreach (var resource in StackFixture.CoreResources)
+        {
+            var state = stack.App.ResourceNotifications.TryGetCurrentState(resource, out var e) ? e.Snapshot.HealthStatus : null;
+            Assert.True(state == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, $"{resource} is {state?.ToString() ?? "unknown"}");
+        }
+    }
+
+    [Fact]
+    public async Task Api_health_includes_redis_and_alive_answers()
+    {
+        var health = JsonDocument.Parse(await stack.Api.GetStringAsync("/health")).RootElement;
+        Assert.Equal("Healthy", health.GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        using var alive = await stack.Api.GetAsync("/alive");
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_serves_prometheus_metrics()
+    {
+        await stack.Api.GetAsync("/api/quotes/AAPL");
+        var metrics = await stack.Api.GetStringAsync("/metrics");
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", metrics);
+        Assert.Contains("nexustrade_cache_lookups_total{", metrics);
+        Assert.Contains("nexustrade_circuit_breaker_state{", metrics);
+        Assert.Contains("dotnet_process_memory_working_set_bytes", metrics);
+    }
+
+    [Fact]
+    public async Task Prometheus_reports_every_scrape_target_up()
+    {
+        string[] jobs = ["api", "prometheus", "alertmanager", "node-exporter", "redis-exporter"];
+        await StackFixture.EventuallyAsync(async () =>
+        {
+            var targets = JsonDocument.Parse(await stack.Prometheus.GetStringAsync("/api/v1/targets")).RootElement
+                .GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+                .ToDictionary(t => t.GetProperty("labels").GetProperty("job").GetString()!, t => t.GetProperty("health").GetString());
+            return jobs.All(job => targets.GetValueOrDefault(job) == "up");
+        }, TimeSpan.FromSeconds(60), "every job up: " + string.Join(", ", jobs));
+
+        foreach (var job in jobs)
+        {
+            var up = await stack.QueryAsync($"up{{job=\"{job}\"}}");
+            Assert.Equal("1", up[0].GetProperty("value")[1].GetString());
+            var address = up[0].GetProperty("metric").GetProperty("instance").GetString()!;
+            Assert.StartsWith("127.0.0.1:", address);
+        }
+    }
+
+    [Fact]
+    public async Task Alertmanager_is_ready_and_known_to_prometheus()
+    {
+        using var ready = await stack.Alertmanager.GetAsync("/-/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var alertmanagerUrl = stack.App.GetEndpoint("alertmanager", "http");
+        await StackFixture.EventuallyAsync(async () =>
+        {
+            var known = JsonDocument.Parse(await stack.Prometheus.GetStringAsync("/api/v1/alertmanagers")).RootElement
+                .GetProperty("data").GetProperty("activeAlertmanagers").EnumerateArray()
+                .Select(a => new Uri(a.GetProperty("url").GetString()!).Port);
+            return known.Contains(alertmanagerUrl.Port);
+        }, TimeSpan.FromSeconds(30), "Prometheus lists the stack's Alertmanager");
+    }
+
+    [Fact]
+    public async Task Prometheus_loaded_the_repository_rules()
+    {
+        var rules = JsonDocument.Parse(await stack.Prometheus.GetStringAsync("/api/v1/rules")).RootElement;
+        var names = rules.GetProperty("data").GetProperty("groups").EnumerateArray()
+            .SelectMany(g => g.GetProperty("rules").EnumerateArray()).Select(r => r.GetProperty("name").GetString()).ToHashSet();
+        Assert.Contains("Watchdog", names);
+        Assert.Contains("DataProviderFailing", names);
+    }
+}
