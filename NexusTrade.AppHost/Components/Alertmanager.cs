@@ -47,7 +47,9 @@ public static class AlertmanagerComponent
             await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
         });
         inbox.WithKubernetesClient(alertmanager);
-        return alertmanager.WithHttpHealthCheck("/-/ready").WaitFor(inbox)
+        // Only the inbox's address goes into the config, and Alertmanager retries a delivery that fails: it need not
+        // wait for the inbox to be healthy (a wait that would delay every resource behind it by a health-check period).
+        return alertmanager.WithHttpHealthCheck("/-/ready").WaitForStart(inbox)
             .PublishAsKubernetesAlertmanager(runtime.PrometheusDirectory, new ResourceBudget("20m", "64Mi", "200m", "256Mi"), RuntimeUser.Nobody);
     }
 }

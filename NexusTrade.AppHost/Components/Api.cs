@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using NexusTrade.AppHost.Infrastructure;
 using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Components;
@@ -11,6 +12,7 @@ public static class ApiComponent
         params IResourceBuilder<ProjectResource>[] providers)
     {
         var api = builder.AddProject<Projects.NexusTrade_Api>(name)
+            .WithBuiltAssemblyLaunch()
             .PublishAsKubernetesApi(ProjectImage.Api, new ResourceBudget("100m", "256Mi", "1", "512Mi"))
             .WithReference(cache).WaitFor(cache)
             .WithMarketDataProviders(providerApiKey, providers)
@@ -30,7 +32,8 @@ public static class ApiComponent
                 .WithEnvironment($"MarketData__Providers__{i}__BaseUrl", provider.GetEndpoint("http"))
                 .WithEnvironment($"MarketData__Providers__{i}__ApiKey", apiKey)
                 .WithReference(provider)
-                .WaitFor(provider);
+                // Started, not healthy: the chain already copes with a provider that is not answering yet (retry, fail-over).
+                .WaitForStart(provider);
             provider.WithKubernetesClient(api);
         }
         return api;

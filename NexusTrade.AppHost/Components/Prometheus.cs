@@ -47,8 +47,8 @@ public static class PrometheusComponent
     }
 
     /// <summary>
-    /// Prometheus scrapes itself and Alertmanager (from the same target file it sends alerts to), and starts after
-    /// Alertmanager; it does not wait for the application, so that monitoring comes up even when the API cannot.
+    /// Prometheus scrapes itself and Alertmanager (from the same target file it sends alerts to), and starts once
+    /// Alertmanager has started; it does not wait for the application, so that monitoring comes up even when the API cannot.
     /// </summary>
     private static IResourceBuilder<T> WithTargetsAndAlerting<T>(this IResourceBuilder<T> prometheus, string targetsDirectory, StackRuntime runtime,
         IResourceBuilder<IResourceWithEndpoints> alertmanager) where T : IResourceWithEndpoints, IResourceWithWaitSupport
@@ -61,7 +61,8 @@ public static class PrometheusComponent
             .WithScrapeTarget("prometheus", prometheus)
             .WithScrapeTarget("alertmanager", alertmanager)
             .WithHttpHealthCheck("/-/ready")
-            .WaitFor(alertmanager);
+            // The target files need only Alertmanager's address, and Prometheus retries sending: started is enough.
+            .WaitForStart(alertmanager);
     }
 
     private static async Task WriteTargetFilesAsync(IResource prometheus, string directory, StackRuntime runtime, CancellationToken cancellationToken)

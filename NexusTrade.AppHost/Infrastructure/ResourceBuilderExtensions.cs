@@ -25,6 +25,7 @@ public static class StackResourceExtensions
     public static IResourceBuilder<ProjectResource> AddProjectOnOwnPort<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithBuiltAssemblyLaunch()
             .WithHttpEndpoint(name: HttpEndpoint)
             .WithEnvironment(context =>
             {
