@@ -31,9 +31,11 @@ public static class ProjectLaunch
     private static string? BuiltAssembly(ProjectResource project)
     {
         var projectPath = project.GetProjectMetadata().ProjectPath;
-        var configuration = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
-        if (configuration is null) return null;
-        var targetFramework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+        // The AppHost's own build (also when a test host loads it): its projects were built with the same configuration.
+        var appHost = typeof(ProjectLaunch).Assembly;
+        var configuration = appHost.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
+        if (configuration is null || string.IsNullOrEmpty(appHost.Location)) return null;
+        var targetFramework = new DirectoryInfo(Path.GetDirectoryName(appHost.Location)!).Name;
         var assembly = Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", configuration, targetFramework,
             Path.GetFileNameWithoutExtension(projectPath) + ".dll");
         return File.Exists(assembly) ? assembly : null;
