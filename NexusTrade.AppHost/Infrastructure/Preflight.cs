@@ -46,15 +46,13 @@ public static class Preflight
             problems.Add(state);
             return problems;
         }
-        var (held, second) = LockStateDirectory(runtime.StateDirectory);
-        if (second is not null)
+        if (SecondAppHost(runtime.StateDirectory) is { } second)
         {
             problems.Add(second);
             return problems; // its ports are the same ones: one line about the real cause is enough
         }
         problems.AddRange(TakenPorts(builder.Configuration));
-        if (problems.Count == 0) builder.Services.AddHostedService(_ => new StateDirectoryLock(held!));
-        else held!.Dispose();
+        if (problems.Count == 0) builder.Services.AddHostedService(_ => new StateDirectoryLock(runtime.StateDirectory));
         return problems;
     }
 
@@ -78,25 +76,20 @@ public static class Preflight
         }
     }
 
-    /// <summary>
-    /// Holds an exclusive lock on the state directory for as long as the app lives (the lock goes with the process, even
-    /// after a crash): two AppHosts on one state directory would run two Redis servers on one data directory.
-    /// </summary>
-    private static (FileStream? Held, string? Problem) LockStateDirectory(string directory)
+    /// <summary>The line for a state directory whose lock another AppHost holds, or null (the lock is let go at once).</summary>
+    private static string? SecondAppHost(string directory)
     {
-        var path = Path.Combine(directory, LockFileName);
-        var pidFile = path + ".pid";
         try
         {
-            var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            File.WriteAllText(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return (held, null);
+            StateDirectoryLock.Acquire(directory).Dispose();
+            return null;
         }
         catch (IOException)
         {
+            var pidFile = StateDirectoryLock.PidFile(directory);
             var owner = File.Exists(pidFile) ? $" (PID {File.ReadAllText(pidFile).Trim()})" : "";
-            return (null, $"another NexusTrade AppHost{owner} is running on the state directory '{directory}': stop it (Ctrl+C in its terminal) " +
-                   $"before starting this one, or give this one its own --{StackRuntime.StateDirectoryKey}=DIR.");
+            return $"another NexusTrade AppHost{owner} is running on the state directory '{directory}': stop it (Ctrl+C in its terminal) " +
+                   $"before starting this one, or give this one its own --{StackRuntime.StateDirectoryKey}=DIR.";
         }
     }
 
@@ -128,17 +121,32 @@ public static class Preflight
         }
     }
 
-    /// <summary>Keeps the lock while the app runs and lets go of it when the app stops.</summary>
-    private sealed class StateDirectoryLock(FileStream held) : Microsoft.Extensions.Hosting.IHostedService, IDisposable
+    /// <summary>
+    /// An exclusive lock on the state directory while the app runs (two AppHosts on one state directory would run two
+    /// Redis servers on one data directory). The operating system lets go of it with the process, even after a crash.
+    /// </summary>
+    private sealed class StateDirectoryLock(string directory) : Microsoft.Extensions.Hosting.IHostedService, IDisposable
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        private FileStream? _held;
 
-        public Task StopAsync(CancellationToken cancellationToken)
+        public static string PidFile(string directory) => Path.Combine(directory, LockFileName + ".pid");
+
+        public static FileStream Acquire(string directory) =>
+            new(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        public Task StartAsync(CancellationToken cancellationToken)
         {
-            held.Dispose();
+            _held = Acquire(directory);
+            File.WriteAllText(PidFile(directory), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return Task.CompletedTask;
         }
 
-        public void Dispose() => held.Dispose();
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            Dispose();
+            return Task.CompletedTask;
+        }
+
+        public void Dispose() => _held?.Dispose();
     }
 }
