@@ -1,5 +1,6 @@
 using NexusTrade.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
+using static NexusTrade.Tests.Alerting.RuleFiles;
 
 namespace NexusTrade.Tests.Alerting;
 
@@ -24,10 +25,6 @@ public sealed class PromtoolRulesTests
 
     private static string Promtool =>
         Environment.GetEnvironmentVariable("PROMTOOL") is { Length: > 0 } path ? path : "promtool";
-
-    private static string RulesDirectory => Path.Combine(RepoPaths.Root, "prometheus", "rules");
-
-    private static string UnitTestsDirectory => Path.Combine(RepoPaths.Root, "prometheus", "tests");
 
     private static string RunbooksDirectory => Path.Combine(RepoPaths.Root, "docs", "runbooks");
 
@@ -71,7 +68,7 @@ public sealed class PromtoolRulesTests
         var problems = new List<string>();
         foreach (var alert in LoadAlertRules())
         {
-            var location = $"{alert.File} / {alert.Group} / {alert.Name}";
+            var location = alert.ToString();
 
             var severity = alert.Labels.GetValueOrDefault("severity");
             if (severity is null || !Severities.Contains(severity))
@@ -161,47 +158,7 @@ public sealed class PromtoolRulesTests
         }
     }
 
-    private static string[] RuleFilePaths() =>
-        Directory.GetFiles(RulesDirectory, "*.yml").Order(StringComparer.Ordinal).ToArray();
-
-    private static string[] UnitTestFilePaths() =>
-        Directory.GetFiles(UnitTestsDirectory, "*.test.yml").Order(StringComparer.Ordinal).ToArray();
-
-    private sealed record AlertRule(
-        string File,
-        string Group,
-        string Name,
-        IReadOnlyDictionary<string, string> Labels,
-        IReadOnlyDictionary<string, string> Annotations);
-
     private sealed record AlertTestCase(string File, string AlertName, bool Fires);
-
-    /// <summary>Every <c>alert:</c> rule of every rule file.</summary>
-    private static List<AlertRule> LoadAlertRules()
-    {
-        var alerts = new List<AlertRule>();
-        foreach (var path in RuleFilePaths())
-        {
-            var file = Path.GetFileName(path);
-            var root = LoadYaml(path) as YamlMappingNode
-                ?? throw new InvalidDataException($"{file}: the document is not a mapping");
-            foreach (var group in Children(Get(root, "groups")).OfType<YamlMappingNode>())
-            {
-                var groupName = Scalar(Get(group, "name")) ?? "(unnamed group)";
-                foreach (var rule in Children(Get(group, "rules")).OfType<YamlMappingNode>())
-                {
-                    var alertName = Scalar(Get(rule, "alert"));
-                    if (alertName is null)
-                    {
-                        continue; // a recording rule
-                    }
-
-                    alerts.Add(new AlertRule(file, groupName, alertName, StringMap(Get(rule, "labels")), StringMap(Get(rule, "annotations"))));
-                }
-            }
-        }
-        return alerts;
-    }
 
     /// <summary>Every <c>alert_rule_test</c> entry of every promtool unit test file.</summary>
     private static List<AlertTestCase> LoadAlertTestCases()
@@ -229,48 +186,5 @@ public sealed class PromtoolRulesTests
             }
         }
         return cases;
-    }
-
-    private static YamlNode? LoadYaml(string path)
-    {
-        using var reader = new StreamReader(path);
-        var stream = new YamlStream();
-        stream.Load(reader);
-        return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-    }
-
-    /// <summary>The value of <paramref name="key"/> in <paramref name="mapping"/>, or null.</summary>
-    private static YamlNode? Get(YamlMappingNode mapping, string key)
-    {
-        foreach (var entry in mapping.Children)
-        {
-            if (entry.Key is YamlScalarNode scalar && string.Equals(scalar.Value, key, StringComparison.Ordinal))
-            {
-                return entry.Value;
-            }
-        }
-        return null;
-    }
-
-    private static IEnumerable<YamlNode> Children(YamlNode? node) =>
-        node is YamlSequenceNode sequence ? sequence.Children : Enumerable.Empty<YamlNode>();
-
-    private static string? Scalar(YamlNode? node) =>
-        node is YamlScalarNode scalar && !string.IsNullOrEmpty(scalar.Value) ? scalar.Value : null;
-
-    private static Dictionary<string, string> StringMap(YamlNode? node)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (node is YamlMappingNode mapping)
-        {
-            foreach (var entry in mapping.Children)
-            {
-                if (Scalar(entry.Key) is { } key && Scalar(entry.Value) is { } value)
-                {
-                    map[key] = value;
-                }
-            }
-        }
-        return map;
     }
 }
