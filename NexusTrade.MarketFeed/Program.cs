@@ -15,10 +15,12 @@ builder.Services.AddOptions<MarketFeedOptions>()
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<PriceBook>();
 builder.Services.AddSingleton<FaultInjector>();
+builder.Services.AddSingleton<QuoteRequestCounter>();
 
 var app = builder.Build();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapFinnhubQuoteEndpoint();
 app.MapFaultControlEndpoints();
+app.MapQuoteStatsEndpoint();
 app.Run();

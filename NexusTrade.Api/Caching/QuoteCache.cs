@@ -1,64 +1,83 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using NexusTrade.Api.Providers;
 using NexusTrade.Api.Quotes;
-using NexusTrade.Api.Telemetry;
 using StackExchange.Redis;
 
 namespace NexusTrade.Api.Caching;
 
 /// <summary>
-/// Quotes in Redis, kept for <see cref="QuoteOptions.StaleRetention"/> so that the last value can still be served
-/// (marked stale) when every provider fails. Freshness is decided by the caller from <see cref="VendorQuote.FetchedAt"/>.
-/// A Redis failure is counted and logged, then treated as a miss: the cache can only make answers faster, never fail them.
+/// Fresh quotes through HybridCache (L1 memory, L2 Redis, for <see cref="QuoteOptions.CacheTtl"/>): concurrent misses
+/// for one symbol join a single provider fetch (single-flight), which callers wait for within their own cancellation.
+/// Each fetched quote is also kept in Redis for <see cref="QuoteOptions.StaleRetention"/> as the last known value,
+/// served (marked stale) when every provider fails. Redis failures only cost speed: they are counted and logged.
 /// </summary>
-public sealed class QuoteCache(IConnectionMultiplexer redis, NexusTradeMetrics metrics, TimeProvider time,
-    IOptions<QuoteOptions> options, ILogger<QuoteCache> logger)
+public sealed class QuoteCache(HybridCache fresh, IConnectionMultiplexer redis, IOptions<QuoteOptions> options, ILogger<QuoteCache> logger)
 {
     public const string Name = "quotes";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static RedisKey Key(string symbol) => "nexustrade:quote:" + symbol;
+    private readonly HybridCacheEntryOptions _freshEntry = new() { Expiration = options.Value.CacheTtl, LocalCacheExpiration = options.Value.CacheTtl };
 
-    /// <summary>The cached quote (fresh or not) and whether it is still within the cache TTL.</summary>
-    public readonly record struct Lookup(VendorQuote? Quote, bool Fresh);
+    /// <summary>What a cached fetch gave: the quote, or why the providers had none.</summary>
+    public readonly record struct Fetch(VendorQuote? Quote, ProviderChainResult? Failure);
 
-    public async Task<Lookup> GetAsync(string symbol, CancellationToken cancellationToken)
+    /// <summary>The fresh quote from L1 or L2, or else from <paramref name="fetch"/>: once per symbol, however many callers wait.</summary>
+    public async Task<Fetch> GetOrFetchAsync(string symbol, Func<string, CancellationToken, Task<ProviderChainResult>> fetch,
+        CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            var value = await redis.GetDatabase().StringGetAsync(Key(symbol)).WaitAsync(cancellationToken);
-            var quote = value.HasValue ? JsonSerializer.Deserialize<VendorQuote>(value.ToString(), Json) : null;
-            var fresh = quote is not null && time.GetUtcNow() - quote.FetchedAt < options.Value.CacheTtl;
-            metrics.CacheLookup(Name, fresh ? CacheResult.Hit : CacheResult.Miss, Stopwatch.GetElapsedTime(started));
-            return new Lookup(quote, fresh);
+            var quote = await fresh.GetOrCreateAsync("quote:" + symbol, (symbol, fetch, cache: this),
+                static async (state, ct) =>
+                {
+                    var result = await state.fetch(state.symbol, ct);
+                    // Throwing keeps a failure out of the cache; every joined caller sees it.
+                    if (result.Status != ProviderChainStatus.Found) throw new NoQuoteFetched(result);
+                    await state.cache.KeepLastKnownAsync(result.Quote!, ct);
+                    return result.Quote!;
+                }, _freshEntry, cancellationToken: cancellationToken);
+            return new Fetch(quote, null);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException or ObjectDisposedException || IsRedisCancellation(ex, cancellationToken))
+        catch (NoQuoteFetched failed)
         {
-            metrics.CacheLookup(Name, CacheResult.Error, Stopwatch.GetElapsedTime(started));
-            logger.LogWarning("Quote cache read failed for a symbol; serving from providers: {Error}", ex.Message);
-            return default;
+            return new Fetch(null, failed.Result);
         }
     }
 
-    public async Task SetAsync(VendorQuote quote, CancellationToken cancellationToken)
+    /// <summary>The last value fetched for the symbol within the stale retention, or null (also when Redis fails).</summary>
+    public async Task<VendorQuote?> GetLastKnownAsync(string symbol, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var value = await redis.GetDatabase().StringGetAsync(LastKnownKey(symbol)).WaitAsync(cancellationToken);
+            return value.HasValue ? JsonSerializer.Deserialize<VendorQuote>(value.ToString(), Json) : null;
+        }
+        catch (Exception ex) when (CacheFailures.IsCacheFailure(ex, cancellationToken))
+        {
+            logger.LogWarning("Last-known quote read failed: {Error}", ex.Message);
+            return null;
+        }
+    }
+
+    private async Task KeepLastKnownAsync(VendorQuote quote, CancellationToken cancellationToken)
     {
         try
         {
             var json = JsonSerializer.Serialize(quote, Json);
-            await redis.GetDatabase().StringSetAsync(Key(quote.Symbol), json, options.Value.StaleRetention).WaitAsync(cancellationToken);
+            await redis.GetDatabase().StringSetAsync(LastKnownKey(quote.Symbol), json, options.Value.StaleRetention).WaitAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException || IsRedisCancellation(ex, cancellationToken))
+        catch (Exception ex) when (CacheFailures.IsCacheFailure(ex, cancellationToken))
         {
-            logger.LogWarning("Quote cache write failed: {Error}", ex.Message);
+            logger.LogWarning("Last-known quote write failed: {Error}", ex.Message);
         }
     }
 
-    /// <summary>
-    /// A cancelled Redis call that the caller did not cancel: StackExchange.Redis cancels in-flight commands when Redis
-    /// stalls (seen with a SIGSTOPped server), and that must count as a cache failure, not escape as a cancellation.
-    /// </summary>
-    private static bool IsRedisCancellation(Exception ex, CancellationToken cancellationToken) =>
-        ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+    private static RedisKey LastKnownKey(string symbol) => "nexustrade:quote:" + symbol;
+
+    private sealed class NoQuoteFetched(ProviderChainResult result) : Exception("No quote fetched: " + result.Status)
+    {
+        public ProviderChainResult Result { get; } = result;
+    }
 }

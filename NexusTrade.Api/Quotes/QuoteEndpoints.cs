@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NexusTrade.Api.Http;
+using NexusTrade.Api.Telemetry;
 
 namespace NexusTrade.Api.Quotes;
 
@@ -24,7 +25,8 @@ public static class QuoteEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<Quote>, ProblemHttpResult>> GetQuoteAsync(string symbol, QuoteService quotes, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Quote>, ProblemHttpResult>> GetQuoteAsync(string symbol, QuoteService quotes, NexusTradeMetrics metrics,
+        CancellationToken cancellationToken)
     {
         if (!SymbolRules.TryNormalize(symbol, out var normalized))
         {
@@ -32,6 +34,7 @@ public static class QuoteEndpoints
         }
 
         var result = await quotes.GetQuoteAsync(normalized, cancellationToken);
+        if (result.Quote is { } quote) metrics.QuoteDelivered(DeliveryChannel.Rest, quote);
         return result.Status switch
         {
             QuoteStatus.Ok => TypedResults.Ok(result.Quote!),
@@ -41,7 +44,7 @@ public static class QuoteEndpoints
     }
 
     private static async Task<Results<Ok<QuoteBatch>, ProblemHttpResult>> GetQuotesAsync(HttpContext http, QuoteService quotes,
-        IOptions<QuoteOptions> options, CancellationToken cancellationToken)
+        NexusTradeMetrics metrics, IOptions<QuoteOptions> options, CancellationToken cancellationToken)
     {
         var raw = http.Request.Query["symbols"];
         if (raw.Count != 1 || string.IsNullOrWhiteSpace(raw[0]))
@@ -68,6 +71,7 @@ public static class QuoteEndpoints
 
         var results = await Task.WhenAll(symbols.Select(s => quotes.GetQuoteAsync(s, cancellationToken)));
         var served = results.Where(r => r.Status == QuoteStatus.Ok).Select(r => r.Quote!).ToArray();
+        foreach (var quote in served) metrics.QuoteDelivered(DeliveryChannel.Rest, quote);
         var errors = symbols.Zip(results).Where(p => p.Second.Status != QuoteStatus.Ok)
             .Select(p => new QuoteError(p.First, p.Second.Status == QuoteStatus.NotFound ? "not_found" : "unavailable", p.Second.Reason!))
             .ToArray();

@@ -13,37 +13,34 @@ public sealed record QuoteResult(QuoteStatus Status, Quote? Quote, string? Reaso
 
 /// <summary>
 /// Cache-aside over the provider chain: a fresh cached quote is served as is; otherwise the providers are asked in
-/// order; when all of them fail, the last cached value is served marked stale, or the caller learns why there is none.
+/// order (once per symbol however many requests miss together); when all of them fail, the last known value is
+/// served marked stale, or the caller learns why there is none.
 /// </summary>
 public sealed class QuoteService(QuoteCache cache, ProviderChain providers, NexusTradeMetrics metrics, TimeProvider time)
 {
     public async Task<QuoteResult> GetQuoteAsync(string symbol, CancellationToken cancellationToken)
     {
-        var (cached, fresh) = await cache.GetAsync(symbol, cancellationToken);
-        if (fresh)
+        var asked = time.GetUtcNow();
+        var fetch = await cache.GetOrFetchAsync(symbol, providers.FetchAsync, cancellationToken);
+        if (fetch.Quote is { } quote)
         {
-            metrics.QuoteServed(QuoteSource.Cache);
-            return QuoteResult.Ok(Quote.From(cached!, fromCache: true, stale: false, time.GetUtcNow()));
+            // Fetched while this request waited (by it, or by the one it joined): from a provider; otherwise from the cache.
+            var fromCache = quote.FetchedAt < asked;
+            metrics.QuoteServed(fromCache ? QuoteSource.Cache : QuoteSource.Provider);
+            return QuoteResult.Ok(Quote.From(quote, fromCache, stale: false, time.GetUtcNow()));
+        }
+        if (fetch.Failure!.Status == ProviderChainStatus.UnknownSymbol)
+        {
+            return new QuoteResult(QuoteStatus.NotFound, null, $"No provider knows the symbol '{symbol}'.");
         }
 
-        var fetched = await providers.FetchAsync(symbol, cancellationToken);
-        switch (fetched.Status)
-        {
-            case ProviderChainStatus.Found:
-                await cache.SetAsync(fetched.Quote!, cancellationToken);
-                metrics.QuoteServed(QuoteSource.Provider);
-                return QuoteResult.Ok(Quote.From(fetched.Quote!, fromCache: false, stale: false, time.GetUtcNow()));
-            case ProviderChainStatus.UnknownSymbol:
-                return new QuoteResult(QuoteStatus.NotFound, null, $"No provider knows the symbol '{symbol}'.");
-        }
-
-        if (cached is not null)
+        if (await cache.GetLastKnownAsync(symbol, cancellationToken) is { } lastKnown)
         {
             metrics.QuoteServed(QuoteSource.Stale);
-            return QuoteResult.Ok(Quote.From(cached, fromCache: true, stale: true, time.GetUtcNow()));
+            return QuoteResult.Ok(Quote.From(lastKnown, fromCache: true, stale: true, time.GetUtcNow()));
         }
 
         metrics.QuoteUnavailable();
-        return new QuoteResult(QuoteStatus.Unavailable, null, fetched.FailureSummary);
+        return new QuoteResult(QuoteStatus.Unavailable, null, fetch.Failure.FailureSummary);
     }
 }

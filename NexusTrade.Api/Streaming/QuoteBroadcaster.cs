@@ -57,7 +57,7 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
     private void Publish(string symbol, Quote quote)
     {
         var message = ServerMessages.QuoteUpdate(quote, time.GetUtcNow());
-        foreach (var subscriber in hub.SubscribersOf(symbol)) subscriber.EnqueueQuote(symbol, message);
+        foreach (var subscriber in hub.SubscribersOf(symbol)) subscriber.EnqueueQuote(symbol, message, quote);
     }
 
     /// <summary>What makes an update worth pushing: a new price, a newer vendor time, another provider, or staleness.</summary>

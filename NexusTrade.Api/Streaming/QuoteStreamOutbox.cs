@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using NexusTrade.Api.Quotes;
 using NexusTrade.Api.Telemetry;
 
 namespace NexusTrade.Api.Streaming;
 
-/// <summary>What the writer sends next: a message of the given kind, or (when <see cref="Close"/> is set) the close frame.</summary>
-public readonly record struct OutboxItem(byte[] Message, StreamMessageKind Kind, StreamClose? Close);
+/// <summary>
+/// What the writer sends next: a message of the given kind, or (when <see cref="Close"/> is set) the close frame;
+/// for a quote update, the <see cref="Quote"/> it carries (its age is measured when the send completes).
+/// </summary>
+public readonly record struct OutboxItem(byte[] Message, StreamMessageKind Kind, StreamClose? Close, Quote? Quote = null);
 
 /// <summary>
 /// Everything one client is yet to be sent. Replies (acks, pongs, errors) queue in order, at most
@@ -16,7 +20,7 @@ public readonly record struct OutboxItem(byte[] Message, StreamMessageKind Kind,
 public sealed class QuoteStreamOutbox(QuoteStreamOptions options, NexusTradeMetrics metrics)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, byte[]> _quotes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (byte[] Message, Quote? Quote)> _quotes = new(StringComparer.Ordinal);
     private readonly Queue<(byte[] Message, StreamMessageKind Kind)> _replies = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private TaskCompletionSource? _replyTaken;
@@ -38,14 +42,14 @@ public sealed class QuoteStreamOutbox(QuoteStreamOptions options, NexusTradeMetr
     }
 
     /// <summary>Queues a quote update; an unsent update for the same symbol is replaced (coalesced).</summary>
-    public void EnqueueQuote(string symbol, byte[] message)
+    public void EnqueueQuote(string symbol, byte[] message, Quote? quote = null)
     {
         lock (_gate)
         {
             if (_closing) return;
-            if (!_quotes.TryAdd(symbol, message))
+            if (!_quotes.TryAdd(symbol, (message, quote)))
             {
-                _quotes[symbol] = message;
+                _quotes[symbol] = (message, quote);
                 metrics.WebSocketMessagesDropped(DropReason.Coalesced);
             }
         }
@@ -142,10 +146,10 @@ public sealed class QuoteStreamOutbox(QuoteStreamOptions options, NexusTradeMetr
             }
             if (!_closing)
             {
-                foreach (var (symbol, message) in _quotes)
+                foreach (var (symbol, update) in _quotes)
                 {
                     _quotes.Remove(symbol);
-                    item = new OutboxItem(message, StreamMessageKind.Quote, null);
+                    item = new OutboxItem(update.Message, StreamMessageKind.Quote, null, update.Quote);
                     return true;
                 }
             }

@@ -150,6 +150,7 @@ public sealed class QuoteStreamSession
                         return;
                     }
                     _metrics.WebSocketMessage(MessageDirection.Sent, next.Kind);
+                    if (next.Quote is { } quote) _metrics.QuoteDelivered(DeliveryChannel.Websocket, quote);
                 }
             }
         }

@@ -38,7 +38,7 @@ public sealed class SubscriptionSnapshots(QuoteStreamOutbox outbox, QuoteService
             try
             {
                 var result = await quotes.GetQuoteAsync(symbol, CancellationToken.None);
-                if (result.Quote is { } quote) outbox.EnqueueQuote(symbol, ServerMessages.QuoteUpdate(quote, DateTimeOffset.UtcNow));
+                if (result.Quote is { } quote) outbox.EnqueueQuote(symbol, ServerMessages.QuoteUpdate(quote, DateTimeOffset.UtcNow), quote);
                 else outbox.EnqueueReply(ServerMessages.Error(symbol, result.Reason ?? "unavailable"), StreamMessageKind.Error);
             }
             catch (Exception ex)

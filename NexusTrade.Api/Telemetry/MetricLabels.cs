@@ -4,11 +4,17 @@ namespace NexusTrade.Api.Telemetry;
 
 public enum CacheResult { Hit, Miss, Error }
 
+/// <summary>L1 = the API's own memory, L2 = Redis, shared by every API instance.</summary>
+public enum CacheLayer { L1, L2 }
+
 public enum ProviderOutcome { Success, Error, Timeout, CircuitOpen }
 
 public enum CircuitState { Closed, Open, HalfOpen }
 
 public enum QuoteSource { Cache, Provider, Stale }
+
+/// <summary>How a quote reached the client: a REST response or a WebSocket push.</summary>
+public enum DeliveryChannel { Rest, Websocket }
 
 public enum MessageDirection { Received, Sent }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
+using NexusTrade.Api.Quotes;
 
 namespace NexusTrade.Api.Telemetry;
 
@@ -27,13 +28,20 @@ public sealed class NexusTradeMetrics
     private readonly Histogram<double> _webSocketConnectionDuration;
     private readonly Counter<long> _webSocketRejected;
     private readonly Histogram<double> _schedulingLag;
+    private readonly Histogram<double> _quoteAge;
+    private readonly Histogram<double> _quoteDeliveryLatency;
+    private readonly TimeProvider _time;
 
-    public NexusTradeMetrics(IMeterFactory meterFactory, CircuitBreakerStates circuitBreakers)
+    /// <summary>Quote age and delivery latency: edges at the cache TTL (2 s) and the freshness objective (5 s).</summary>
+    public static readonly IReadOnlyList<double> FreshnessBucketsSeconds = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 300, 3600];
+
+    public NexusTradeMetrics(IMeterFactory meterFactory, CircuitBreakerStates circuitBreakers, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         var meter = meterFactory.Create(MeterName);
         var latency = new InstrumentAdvice<double> { HistogramBucketBoundaries = ServiceDefaultsExtensions.LatencyBucketsSeconds };
 
-        _cacheLookups = meter.CreateCounter<long>("nexustrade.cache.lookups", "{lookup}", "Cache lookups by result (hit, miss, error).");
+        _cacheLookups = meter.CreateCounter<long>("nexustrade.cache.lookups", "{lookup}", "Cache lookups by layer (l1 memory, l2 Redis) and result (hit, miss, error).");
         _cacheLookupDuration = meter.CreateHistogram("nexustrade.cache.lookup.duration", "s", "Duration of cache lookups.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
         _providerRequestDuration = meter.CreateHistogram("nexustrade.provider.request.duration", "s",
@@ -60,13 +68,20 @@ public sealed class NexusTradeMetrics
         _schedulingLag = meter.CreateHistogram("nexustrade.runtime.scheduling.lag", "s",
             "How late a periodic timer callback ran: thread-pool starvation shows here first (the .NET counterpart of event-loop lag).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
+        var freshness = new InstrumentAdvice<double> { HistogramBucketBoundaries = FreshnessBucketsSeconds };
+        _quoteAge = meter.CreateHistogram("nexustrade.quote.age", "s",
+            "Age of a quote (since NexusTrade fetched it from the vendor) when it reached the client, by channel, provider and staleness.",
+            advice: freshness);
+        _quoteDeliveryLatency = meter.CreateHistogram("nexustrade.quote.delivery.latency", "s",
+            "From the vendor's quote timestamp (whole seconds) to the WebSocket push of that quote, by provider.", advice: freshness);
     }
 
-    public void CacheLookup(string cache, CacheResult result, TimeSpan duration)
+    public void CacheLookup(string cache, CacheLayer layer, CacheResult result, TimeSpan duration)
     {
-        var tags = new TagList { { "cache.name", cache }, { "cache.result", result.ToLabel() } };
+        var tags = new TagList { { "cache.name", cache }, { "cache.layer", layer.ToLabel() }, { "cache.result", result.ToLabel() } };
         _cacheLookups.Add(1, tags);
-        _cacheLookupDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("cache.name", cache));
+        _cacheLookupDuration.Record(duration.TotalSeconds,
+            new KeyValuePair<string, object?>("cache.name", cache), new KeyValuePair<string, object?>("cache.layer", layer.ToLabel()));
     }
 
     public void ProviderRequest(string provider, ProviderOutcome outcome, TimeSpan duration) =>
@@ -82,6 +97,16 @@ public sealed class NexusTradeMetrics
     public void QuoteServed(QuoteSource source) => _quotesServed.Add(1, new KeyValuePair<string, object?>("source", source.ToLabel()));
 
     public void QuoteUnavailable() => _quotesUnavailable.Add(1);
+
+    /// <summary>A quote handed to a client (REST response written, WebSocket push sent): its age, and for pushes the vendor-to-client latency.</summary>
+    public void QuoteDelivered(DeliveryChannel channel, Quote quote)
+    {
+        var now = _time.GetUtcNow();
+        var provider = new KeyValuePair<string, object?>("provider", quote.Provider);
+        _quoteAge.Record(Math.Max(0, (now - quote.FetchedAt).TotalSeconds),
+            new KeyValuePair<string, object?>("channel", channel.ToLabel()), provider, new KeyValuePair<string, object?>("stale", quote.Stale ? "true" : "false"));
+        if (channel == DeliveryChannel.Websocket) _quoteDeliveryLatency.Record(Math.Max(0, (now - quote.VendorTimestamp).TotalSeconds), provider);
+    }
 
     public void WebSocketOpened() => _webSocketConnections.Add(1);
 

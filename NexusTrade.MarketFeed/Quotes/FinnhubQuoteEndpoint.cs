@@ -13,8 +13,9 @@ public static partial class FinnhubQuoteEndpoint
     public static IEndpointRouteBuilder MapFinnhubQuoteEndpoint(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/quote", async (HttpContext http, string? symbol, string? token, PriceBook prices,
-            FaultInjector faults, IOptions<MarketFeedOptions> options, CancellationToken cancellationToken) =>
+            FaultInjector faults, QuoteRequestCounter requests, IOptions<MarketFeedOptions> options, CancellationToken cancellationToken) =>
         {
+            requests.Count(symbol);
             var apiKey = token ?? http.Request.Headers["X-Finnhub-Token"].ToString();
             if (!string.Equals(apiKey, options.Value.ApiKey, StringComparison.Ordinal))
             {
