@@ -95,6 +95,8 @@ public static class Preflight
 
     private static IEnumerable<string> TakenPorts(IConfiguration configuration)
     {
+        // With randomised ports (Aspire's testing builder) the profile's fixed ports are not used at all.
+        if (configuration.GetValue<bool>("DcpPublisher:RandomizePorts")) yield break;
         foreach (var (key, what) in FixedAddresses)
         {
             foreach (var url in (configuration[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
