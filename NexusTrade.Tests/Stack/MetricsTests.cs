@@ -80,11 +80,23 @@ public sealed class MetricsTests(StackFixture stack)
     [Fact]
     public async Task Provider_errors_and_timeouts_open_the_breaker_which_closes_again()
     {
+        // From a healthy chain whose breaker remembers no failure: an earlier fault test may have left the primary's
+        // breaker half-open, or failures in its sampling window (MarketData:SamplingDuration, 10 s) that would open it
+        // during the first request's retries, before any error outcome is counted.
+        await stack.WaitForPrimaryProviderAsync();
+        await Task.Delay(TimeSpan.FromSeconds(11));
         var before = await MetricsScrape.TakeAsync(stack.Api);
         try
         {
             await stack.SetFaultsAsync("marketfeed-primary", new { errorRate = 1.0 });
-            for (var i = 0; i < 8; i++) (await stack.Api.GetAsync($"/api/quotes/E{Random.Shared.Next(100_000)}")).EnsureSuccessStatusCode();
+            // Failing calls until the breaker opens (MinimumThroughput = 5 failed attempts, retries included, in its window).
+            var requests = 0;
+            await StackFixture.EventuallyAsync(async () =>
+            {
+                for (var i = 0; i < 4; i++, requests++) (await stack.Api.GetAsync($"/api/quotes/E{Random.Shared.Next(100_000)}")).EnsureSuccessStatusCode();
+                return (await MetricsScrape.TakeAsync(stack.Api)).Sum("nexustrade_circuit_breaker_state", ("provider", "marketfeed-primary"), ("state", "open")) == 1;
+            }, TimeSpan.FromSeconds(30), () => $"the breaker of marketfeed-primary open after {requests} failing requests");
+            Assert.True(requests <= 16, $"the breaker opened only after {requests} failing requests");
             var open = await MetricsScrape.TakeAsync(stack.Api);
             Assert.True(open.Sum(ProviderCalls, ("provider", "marketfeed-primary"), ("outcome", "error")) > before.Sum(ProviderCalls, ("provider", "marketfeed-primary"), ("outcome", "error")));
             Assert.Equal(1, open.Sum("nexustrade_circuit_breaker_state", ("provider", "marketfeed-primary"), ("state", "open")));
