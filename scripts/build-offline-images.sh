@@ -3,8 +3,9 @@
 #
 #   1. a Debian bookworm root filesystem (debootstrap --variant=minbase, from this machine's apt mirror), cached as a
 #      tarball outside the clone ($NEXUSTRADE_IMAGE_CACHE, default /var/cache/nexustrade);
-#   2. `docker import` of it as nexustrade-offline/bookworm:<debian version>, also tagged as the base image of Aspire's
-#      container tunnel (mcr.microsoft.com/azurelinux/base/core:3.0, which DCP falls back to when its pull fails);
+#   2. `docker import` of it as nexustrade-offline/bookworm:<debian version>, and on it the base of Aspire's container
+#      tunnel (nexustrade-offline/tunnel-base, tagged mcr.microsoft.com/azurelinux/base/core:3.0: DCP builds its proxy
+#      image FROM that name and falls back to a local image of it when the pull fails, as it does offline);
 #   3. one image per component from scripts/offline-images/<component>.Dockerfile, installing Debian's package in the
 #      upstream image's layout, tagged nexustrade-offline/<component>:<upstream version of the package>.
 #
@@ -104,8 +105,23 @@ build_base() {
     say "importing $base"
     docker import --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' "$rootfs_tar" "$base" >/dev/null
   fi
-  # Aspire's container tunnel builds its proxy image FROM this name; offline its pull fails and DCP uses this one.
-  docker tag "$base" "$tunnel_base"
+}
+
+# Aspire's container tunnel builds its proxy image FROM $tunnel_base; offline its pull fails and DCP uses this one.
+build_tunnel_base() {
+  local image=$prefix/tunnel-base:$base_version
+  if ! exists "$image" || $force; then
+    say "building $image (the container tunnel's base: bookworm with OpenSSL for dcptun_c)"
+    build "$image" tunnel-base.Dockerfile
+  fi
+  docker tag "$image" "$tunnel_base"
+}
+
+# Host network for RUN steps: apt resolves and reaches the mirror exactly as this machine does.
+build() {
+  local image=$1 dockerfile=$2
+  shift 2
+  DOCKER_BUILDKIT=0 docker build --quiet --network host --build-arg "BASE=$base" "$@" -t "$image" -f "$dockerfile" . >/dev/null
 }
 
 # The candidate version apt would install, as the full Debian version and as the upstream part (the image tag).
@@ -114,6 +130,8 @@ upstream_version() { local v=${1#*:}; v=${v%%+*}; echo "${v%%-*}"; }
 
 build_rootfs
 build_base
+base_version=${base#*:}
+build_tunnel_base
 overrides=()
 for entry in "${components[@]}"; do
   name=${entry%%=*}
@@ -125,10 +143,8 @@ for entry in "${components[@]}"; do
     say "$image exists: skipped"
   else
     say "building $image from $package $full"
-    # Host network for RUN steps: apt resolves and reaches the mirror exactly as this machine does.
-    DOCKER_BUILDKIT=0 docker build --quiet --network host --build-arg "BASE=$base" --build-arg "VERSION=$full" \
-      --label "org.opencontainers.image.version=$full" --label "org.opencontainers.image.source=debian:$package" \
-      -t "$image" -f "$name.Dockerfile" . >/dev/null
+    build "$image" "$name.Dockerfile" --build-arg "VERSION=$full" \
+      --label "org.opencontainers.image.version=$full" --label "org.opencontainers.image.source=debian:$package"
   fi
   overrides+=("NexusTrade:Images:$name=$image")
 done

@@ -3,7 +3,10 @@
 #
 #   scripts/container-engine.sh start   installs docker.io if missing, starts dockerd if no engine answers, builds the
 #                                       offline images (scripts/build-offline-images.sh); prints the DOCKER_HOST line
-#   scripts/container-engine.sh env     prints `export DOCKER_HOST=...` for the engine to use (eval "$(... env)")
+#   scripts/container-engine.sh env     prints the environment for the engine (eval "$(scripts/container-engine.sh env)"):
+#                                       DOCKER_HOST and, when the client has no buildx plugin, a `docker` first on PATH
+#                                       that builds with Debian's 20.10 client and BuildKit (Aspire's DCP builds its
+#                                       container-tunnel image with `--progress` and `COPY --chmod`: BuildKit only)
 #   scripts/container-engine.sh stop    stops the dockerd this script started (by the PID it recorded), nothing else
 #
 # A dockerd started here listens on its own socket (NEXUSTRADE_DOCKER_SOCKET), not on /var/run/docker.sock: a plain
@@ -33,6 +36,25 @@ print_env() {
   local host
   if ! host=$(engine_host); then say "no container engine answers: run scripts/container-engine.sh start"; return 1; fi
   if [ -n "$host" ]; then echo "export DOCKER_HOST=$host"; else echo "unset DOCKER_HOST"; fi
+  if [ -x /usr/bin/docker ] && ! docker buildx version >/dev/null 2>&1; then
+    write_build_shim
+    echo "export PATH=$run_dir/bin:\$PATH"
+  fi
+}
+
+# A `docker` first on PATH that runs `docker build` with Debian's 20.10 client and its daemon's built-in BuildKit,
+# and every other command with the client that comes after it on PATH (DCP needs a newer one: `--format json`).
+write_build_shim() {
+  local client
+  client=$(PATH=${PATH//$run_dir\/bin:/} command -v docker)
+  mkdir -p "$run_dir/bin"
+  # shellcheck disable=SC2016 # $1 and $@ are the shim's own
+  printf '%s\n' '#!/bin/sh' \
+    "# Written by scripts/container-engine.sh: docker build with BuildKit (Debian's docker.io), the rest with $client." \
+    'if [ "$1" = build ]; then DOCKER_BUILDKIT=1 exec /usr/bin/docker "$@"; fi' \
+    "exec $client \"\$@\"" > "$run_dir/bin/docker.tmp"
+  chmod 755 "$run_dir/bin/docker.tmp"
+  mv "$run_dir/bin/docker.tmp" "$run_dir/bin/docker"
 }
 
 install_engine() {

@@ -15,23 +15,25 @@ public static class AlertmanagerLocalProfile
     /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
     /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
     /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
+    public const string SmtpEndpoint = "smtp";
+
     public static readonly TimeSpan MaxGroupWait = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxGroupInterval = TimeSpan.FromSeconds(10);
 
     public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl);
 
-    public static LocalDelivery ForInbox(IResourceWithEndpoints inbox, StackRuntime runtime)
+    /// <summary>The inbox's addresses as Alertmanager reaches them: over loopback, or through the container tunnel (it waits for the inbox).</summary>
+    public static async Task<LocalDelivery> ForInboxAsync(IResource alertmanager, IResourceWithEndpoints inbox, StackRuntime runtime,
+        CancellationToken cancellationToken)
     {
-        var http = new EndpointReference(inbox, "http");
-        var smtp = new EndpointReference(inbox, "smtp");
-        // Alertmanager reaches the inbox over loopback as a host process, through the host gateway as a container.
-        var host = runtime.IsHost ? "127.0.0.1" : "host.docker.internal";
-        var baseUrl = $"http://{host}:{http.Port}/inbox";
+        var http = await new EndpointReference(inbox, StackResourceExtensions.HttpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
+        var smtp = await new EndpointReference(inbox, SmtpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
+        var baseUrl = $"http://{http}/inbox";
         return new LocalDelivery(
             new Dictionary<string, string>
             {
                 ["pagerduty_url"] = $"{baseUrl}/pagerduty/v2/enqueue",
-                ["smtp_smarthost"] = $"{host}:{smtp.Port}",
+                ["smtp_smarthost"] = smtp,
                 ["smtp_require_tls"] = "false",
             },
             new Dictionary<string, string>
