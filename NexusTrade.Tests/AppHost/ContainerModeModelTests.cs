@@ -51,10 +51,9 @@ public sealed class ContainerModeModelTests
     [Fact]
     public async Task Image_overrides_change_only_the_image_of_a_container()
     {
-        await using var pinned = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(["--NexusTrade:Runtime=container"]);
-        await using var overridden = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
-            ["--NexusTrade:Runtime=container", "--NexusTrade:Images:prometheus=nexustrade-offline/prometheus:2.42.0",
-             "--NexusTrade:Images:redis=nexustrade-offline/redis:7.0.15"]);
+        await using var pinned = await ContainerModeAsync();
+        await using var overridden = await ContainerModeAsync(
+            "--NexusTrade:Images:prometheus=nexustrade-offline/prometheus:2.42.0", "--NexusTrade:Images:redis=nexustrade-offline/redis:7.0.15");
 
         foreach (var (name, image, tag) in new[] { ("prometheus", "nexustrade-offline/prometheus", "2.42.0"), ("redis", "nexustrade-offline/redis", "7.0.15") })
         {
@@ -76,7 +75,7 @@ public sealed class ContainerModeModelTests
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(["--NexusTrade:Runtime=container", setting]);
+            await using var builder = await ContainerModeAsync(setting);
         });
         Assert.Contains(message, error.ToString());
     }
@@ -84,17 +83,25 @@ public sealed class ContainerModeModelTests
     [Fact]
     public async Task Grafana_can_be_left_out_and_volumes_get_their_prefix()
     {
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
-            ["--NexusTrade:Runtime=container", "--NexusTrade:Grafana:Enabled=false", "--NexusTrade:VolumePrefix=run42"]);
+        await using var builder = await ContainerModeAsync("--NexusTrade:Grafana:Enabled=false", "--NexusTrade:VolumePrefix=run42");
         Assert.DoesNotContain(builder.Resources, r => r.Name == "grafana");
         Assert.Contains(Container(builder, "prometheus").Annotations.OfType<ContainerMountAnnotation>(), m => m.Source == "run42-prometheus-data");
     }
+
+    /// <summary>The app model in container mode, on a state directory of its own (each AppHost locks its state directory).</summary>
+    private static Task<IDistributedApplicationTestingBuilder> ContainerModeAsync(params string[] args) =>
+        DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
+        [
+            "--NexusTrade:Runtime=container",
+            $"--NexusTrade:StateDirectory={Path.Combine(Path.GetTempPath(), "nexustrade-model-" + Guid.NewGuid().ToString("N")[..8])}",
+            .. args,
+        ]);
 
     private static ContainerResource Container(IDistributedApplicationTestingBuilder builder, string name) =>
         Assert.IsAssignableFrom<ContainerResource>(builder.Resources.Single(r => r.Name == name));
 
     private static string[] Mounts(IDistributedApplicationTestingBuilder builder, string name) =>
-        [.. Container(builder, name).Annotations.OfType<ContainerMountAnnotation>().Select(m => $"{m.Type} {m.Source} -> {m.Target} ro={m.IsReadOnly}")];
+        [.. Container(builder, name).Annotations.OfType<ContainerMountAnnotation>().Select(m => $"{m.Type} -> {m.Target} ro={m.IsReadOnly}")];
 
     [Fact]
     public async Task Host_mode_runs_the_debian_binaries_on_loopback()
