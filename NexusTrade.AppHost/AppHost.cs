@@ -44,7 +44,7 @@ var prometheus = builder.AddPrometheus("prometheus", runtime, alertmanager)
 builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
 
 // Publish: plain Kubernetes manifests and a kustomization (aspire publish, or --operation publish).
-builder.AddKubernetesManifests();
+builder.AddKubernetesManifests(runtime.Images);
 
 builder.Build().Run();
 return 0;

@@ -15,16 +15,17 @@ public static class KubernetesPublishing
     /// (<c>aspire publish -o DIR</c>, or <c>--operation publish --step publish --output-path DIR</c>). Each resource
     /// says how it is deployed with its <c>PublishAsKubernetes…</c> annotation.
     /// </summary>
-    public static IDistributedApplicationBuilder AddKubernetesManifests(this IDistributedApplicationBuilder builder)
+    /// <param name="images">The image overrides the app model was built with (NexusTrade:Images), for the images the model does not hold.</param>
+    public static IDistributedApplicationBuilder AddKubernetesManifests(this IDistributedApplicationBuilder builder, ContainerImageOverrides images)
     {
-        builder.Pipeline.AddStep(StepName, context => PublishAsync(builder, context), requiredBy: WellKnownPipelineSteps.Publish);
+        builder.Pipeline.AddStep(StepName, context => PublishAsync(builder, images, context), requiredBy: WellKnownPipelineSteps.Publish);
         return builder;
     }
 
-    private static async Task PublishAsync(IDistributedApplicationBuilder builder, PipelineStepContext context)
+    private static async Task PublishAsync(IDistributedApplicationBuilder builder, ContainerImageOverrides images, PipelineStepContext context)
     {
         var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
-        var publish = await CreateContextAsync(context.Model, context.ExecutionContext, KubernetesPublishingOptions.From(builder.Configuration),
+        var publish = await CreateContextAsync(context.Model, context.ExecutionContext, KubernetesPublishingOptions.From(builder.Configuration, images),
             context.Logger, context.CancellationToken);
 
         var components = BuildComponents(publish);

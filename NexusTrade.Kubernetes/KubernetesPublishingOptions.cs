@@ -6,7 +6,8 @@ namespace NexusTrade.Kubernetes;
 public sealed record KubernetesPublishingOptions(
     IReadOnlyDictionary<string, string> ProjectImages,
     bool IncludeSimulators,
-    IReadOnlyDictionary<string, string> ProviderUrls)
+    IReadOnlyDictionary<string, string> ProviderUrls,
+    ContainerImageOverrides Images)
 {
     public const string Section = "NexusTrade:Kubernetes";
 
@@ -15,7 +16,8 @@ public sealed record KubernetesPublishingOptions(
 
     private static readonly ProjectImage[] KnownImages = [ProjectImage.Api, ProjectImage.MarketFeed, ProjectImage.AlertInbox];
 
-    public static KubernetesPublishingOptions From(IConfiguration configuration)
+    /// <param name="images">NexusTrade:Images as the app model was built with it (its containers already carry their images).</param>
+    public static KubernetesPublishingOptions From(IConfiguration configuration, ContainerImageOverrides? images = null)
     {
         var section = configuration.GetSection(Section);
         return new KubernetesPublishingOptions(
@@ -23,7 +25,8 @@ public sealed record KubernetesPublishingOptions(
             IncludeSimulators: bool.TryParse(section["IncludeSimulators"], out var include) && include,
             ProviderUrls: section.GetSection("ProviderUrls").GetChildren()
                 .Where(child => NonEmpty(child.Value) is not null)
-                .ToDictionary(child => child.Key, child => child.Value!, StringComparer.Ordinal));
+                .ToDictionary(child => child.Key, child => child.Value!, StringComparer.Ordinal),
+            Images: images ?? ContainerImageOverrides.None);
     }
 
     /// <summary><c>NexusTrade:Kubernetes:&lt;SettingKey&gt;</c> (ApiImage, MarketFeedImage, AlertInboxImage), else the pinned default.</summary>

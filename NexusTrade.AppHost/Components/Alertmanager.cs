@@ -21,31 +21,39 @@ public static class AlertmanagerComponent
             var process = builder.AddHostProcess(name, "prometheus-alertmanager", runtime.State(name));
             process.WithArgs(context =>
             {
-                context.Args.Add($"--config.file={configFile}");
+                context.Args.Add(LocalConfigArgument(process.Resource, configFile, etc, runtime, inbox));
                 context.Args.Add($"--storage.path={runtime.State(name, "data")}");
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
                 // No gossip port: a single local instance, and nothing listens beyond loopback.
                 context.Args.Add(AlertmanagerSettings.NoClusterArg);
             });
-            return process.WithLocalDelivery(runtime, etc, inbox);
+            return process.WithLocalDelivery(runtime, inbox);
         }
 
-        return builder.AddPinnedContainer(name, ContainerImages.Alertmanager, 9093)
+        var container = builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Alertmanager), 9093);
+        return container
                 .WithBindMount(etc, "/etc/alertmanager", isReadOnly: true)
-                .WithVolume("nexustrade-alertmanager-data", "/alertmanager")
-                .WithArgs("--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg)
-                .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
-                .WithLocalDelivery(runtime, etc, inbox);
+                .WithVolume(runtime.Volume("alertmanager-data"), "/alertmanager")
+                .WithArgs(LocalConfigArgument(container.Resource, "/etc/alertmanager/alertmanager.yml", etc, runtime, inbox),
+                    "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg)
+                .WithLocalDelivery(runtime, inbox);
     }
 
-    private static IResourceBuilder<T> WithLocalDelivery<T>(this IResourceBuilder<T> alertmanager, StackRuntime runtime, string etc,
+    /// <summary>
+    /// <c>--config.file</c>; resolving it writes the local config into <paramref name="etc"/> with the inbox's addresses
+    /// as DCP allocated them (through the container tunnel for a container).
+    /// </summary>
+    private static RenderedConfigArgument LocalConfigArgument(IResource alertmanager, string configFile, string etc, StackRuntime runtime,
+        IResourceBuilder<ProjectResource> inbox) =>
+        new($"--config.file={configFile}", async cancellationToken =>
+        {
+            var delivery = await AlertmanagerLocalProfile.ForInboxAsync(alertmanager, inbox.Resource, runtime, cancellationToken);
+            await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
+        }, [inbox.GetEndpoint(StackResourceExtensions.HttpEndpoint), inbox.GetEndpoint(AlertmanagerLocalProfile.SmtpEndpoint)]);
+
+    private static IResourceBuilder<T> WithLocalDelivery<T>(this IResourceBuilder<T> alertmanager, StackRuntime runtime,
         IResourceBuilder<ProjectResource> inbox) where T : IResourceWithEndpoints, IResourceWithWaitSupport
     {
-        alertmanager.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(alertmanager.Resource, async (_, cancellationToken) =>
-        {
-            var delivery = AlertmanagerLocalProfile.ForInbox(inbox.Resource, runtime);
-            await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
-        });
         inbox.WithKubernetesClient(alertmanager);
         // Only the inbox's address goes into the config, and Alertmanager retries a delivery that fails: it need not
         // wait for the inbox to be healthy (a wait that would delay every resource behind it by a health-check period).

@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Lifecycle;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NexusTrade.AppHost.Infrastructure;
@@ -11,6 +12,9 @@ public static class GrafanaComponent
 {
     public const string AnonymousAccessKey = "NexusTrade:Grafana:AnonymousAccess";
 
+    /// <summary>false leaves Grafana out (for example on offline images: Grafana has no Debian package to build one from).</summary>
+    public const string EnabledKey = "NexusTrade:Grafana:Enabled";
+
     /// <summary>
     /// Grafana with the repository's provisioning (datasources, dashboards). Grafana has no Debian package: in host mode
     /// it runs only when a <c>grafana</c> binary is on PATH; otherwise the AppHost says it is skipped and returns null.
@@ -19,18 +23,16 @@ public static class GrafanaComponent
         IResourceBuilder<ParameterResource> adminPassword, IResourceBuilder<IResourceWithEndpoints> prometheus,
         IResourceBuilder<IResourceWithEndpoints> alertmanager)
     {
+        if (!IsEnabled(builder.Configuration))
+        {
+            return Skipped(builder, $"Grafana is skipped: {EnabledKey}=false. Prometheus and Alertmanager run without it.");
+        }
         if (runtime.IsHost)
         {
             if (StackRuntime.FindOnPath("grafana") is not { } binary)
             {
-                builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
-                {
-                    @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NexusTrade.AppHost").LogWarning(
-                        "Grafana is skipped: no container runtime and no 'grafana' binary on PATH. Install Grafana from grafana.com " +
-                        "(it has no Debian package) or run with Docker; Prometheus and Alertmanager run without it.");
-                    return Task.CompletedTask;
-                });
-                return null;
+                return Skipped(builder, "Grafana is skipped: no container runtime and no 'grafana' binary on PATH. Install Grafana from grafana.com " +
+                                        "(it has no Debian package) or run with Docker; Prometheus and Alertmanager run without it.");
             }
 
             var process = builder.AddExecutable(name, binary, runtime.State(name), "server", "--homepath", GrafanaHome(binary))
@@ -44,12 +46,30 @@ public static class GrafanaComponent
             return process.WithGrafanaSettings(runtime, adminPassword, prometheus, alertmanager);
         }
 
-        return builder.AddPinnedContainer(name, ContainerImages.Grafana, 3000)
+        return builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Grafana), 3000)
                 .WithBindMount(Path.Combine(runtime.GrafanaDirectory, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.GrafanaDirectory, "dashboards"), "/var/lib/grafana/dashboards", isReadOnly: true)
-                .WithVolume("nexustrade-grafana-data", "/var/lib/grafana")
+                .WithVolume(runtime.Volume("grafana-data"), "/var/lib/grafana")
                 .WithEnvironment("GRAFANA_DASHBOARDS_PATH", "/var/lib/grafana/dashboards")
                 .WithGrafanaSettings(runtime, adminPassword, prometheus, alertmanager);
+    }
+
+    private static bool IsEnabled(IConfiguration configuration) => configuration[EnabledKey] switch
+    {
+        null or "" => true,
+        var value when bool.TryParse(value, out var enabled) => enabled,
+        var value => throw new InvalidOperationException($"{EnabledKey} is '{value}': use true or false."),
+    };
+
+    /// <summary>Says once, when the app starts, why Grafana is not part of this run.</summary>
+    private static IResourceBuilder<IResourceWithEndpoints>? Skipped(IDistributedApplicationBuilder builder, string why)
+    {
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        {
+            @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NexusTrade.AppHost").LogWarning("{Why}", why);
+            return Task.CompletedTask;
+        });
+        return null;
     }
 
     /// <summary>

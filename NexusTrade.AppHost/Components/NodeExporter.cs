@@ -12,7 +12,7 @@ public static class NodeExporterComponent
         IResourceBuilder<IResourceWithEndpoints> exporter;
         if (!runtime.IsHost)
         {
-            exporter = builder.AddPinnedContainer(name, ContainerImages.NodeExporter, 9100)
+            exporter = builder.AddPinnedContainer(name, runtime.Image(ContainerImages.NodeExporter), 9100)
                 .WithArgs(NodeExporterSettings.RootFsArg)
                 .WithBindMount("/", NodeExporterSettings.HostRoot, isReadOnly: true);
         }

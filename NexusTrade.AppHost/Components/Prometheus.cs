@@ -28,34 +28,32 @@ public static class PrometheusComponent
             var process = builder.AddHostProcess(name, "prometheus", runtime.State(name));
             process.WithArgs(context =>
             {
-                context.Args.Add($"--config.file={Path.Combine(etc, "prometheus.yml")}");
+                context.Args.Add(ConfigFileArgument(process.Resource, Path.Combine(etc, "prometheus.yml"), targetsDirectory, runtime));
                 foreach (var arg in Settings.StorageArgs(runtime.State(name, "data"))) context.Args.Add(arg);
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
                 context.Args.Add("--web.enable-lifecycle");
             });
-            return process.WithTargetsAndAlerting(targetsDirectory, runtime, alertmanager);
+            return process.WithTargetsAndAlerting(runtime, alertmanager);
         }
 
-        return builder.AddPinnedContainer(name, ContainerImages.Prometheus, 9090)
+        var container = builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Prometheus), 9090);
+        return container
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"), "/etc/prometheus/prometheus.yml", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "rules"), "/etc/prometheus/rules", isReadOnly: true)
                 .WithBindMount(targetsDirectory, "/etc/prometheus/targets", isReadOnly: true)
-                .WithVolume("nexustrade-prometheus-data", "/prometheus")
-                .WithArgs(["--config.file=/etc/prometheus/prometheus.yml", .. Settings.StorageArgs("/prometheus"), "--web.enable-lifecycle"])
-                .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
-                .WithTargetsAndAlerting(targetsDirectory, runtime, alertmanager);
+                .WithVolume(runtime.Volume("prometheus-data"), "/prometheus")
+                .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", targetsDirectory, runtime),
+                    .. Settings.StorageArgs("/prometheus"), "--web.enable-lifecycle"])
+                .WithTargetsAndAlerting(runtime, alertmanager);
     }
 
     /// <summary>
     /// Prometheus scrapes itself and Alertmanager (from the same target file it sends alerts to), and starts once
     /// Alertmanager has started; it does not wait for the application, so that monitoring comes up even when the API cannot.
     /// </summary>
-    private static IResourceBuilder<T> WithTargetsAndAlerting<T>(this IResourceBuilder<T> prometheus, string targetsDirectory, StackRuntime runtime,
-        IResourceBuilder<IResourceWithEndpoints> alertmanager) where T : IResourceWithEndpoints, IResourceWithWaitSupport
-    {
-        prometheus.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(prometheus.Resource, async (_, cancellationToken) =>
-            await WriteTargetFilesAsync(prometheus.Resource, targetsDirectory, runtime, cancellationToken));
-        return prometheus
+    private static IResourceBuilder<T> WithTargetsAndAlerting<T>(this IResourceBuilder<T> prometheus, StackRuntime runtime,
+        IResourceBuilder<IResourceWithEndpoints> alertmanager) where T : IResourceWithEndpoints, IResourceWithWaitSupport =>
+        prometheus
             // In the cluster: a StatefulSet as the image's user nobody, with the repository's rules.
             .PublishAsKubernetesPrometheus(Settings, runtime.PrometheusDirectory, new ResourceBudget("200m", "1Gi", "1", "2Gi"), RuntimeUser.Nobody)
             .WithScrapeTarget("prometheus", prometheus)
@@ -63,26 +61,28 @@ public static class PrometheusComponent
             .WithHttpHealthCheck("/-/ready")
             // The target files need only Alertmanager's address, and Prometheus retries sending: started is enough.
             .WaitForStart(alertmanager);
-    }
+
+    /// <summary>
+    /// <c>--config.file</c>; resolving it writes the scrape targets (targets/*.json, file service discovery) with the
+    /// addresses DCP allocated. The targets are references: a host project among them gets a container tunnel.
+    /// </summary>
+    private static RenderedConfigArgument ConfigFileArgument(IResource prometheus, string configFile, string targetsDirectory, StackRuntime runtime) =>
+        new($"--config.file={configFile}",
+            cancellationToken => WriteTargetFilesAsync(prometheus, targetsDirectory, runtime, cancellationToken),
+            prometheus.Annotations.OfType<ScrapeTargetAnnotation>().Select(target => (object)target.Endpoint));
 
     private static async Task WriteTargetFilesAsync(IResource prometheus, string directory, StackRuntime runtime, CancellationToken cancellationToken)
     {
         foreach (var target in prometheus.Annotations.OfType<ScrapeTargetAnnotation>())
         {
-            var content = JsonSerializer.Serialize(new[] { new { targets = new[] { Address(target.Endpoint, runtime) }, labels = new Dictionary<string, string>() } });
+            var address = await target.Endpoint.AddressFromAsync(prometheus, runtime, cancellationToken);
+            var content = JsonSerializer.Serialize(new[] { new { targets = new[] { address }, labels = new Dictionary<string, string>() } });
             // Written to a temporary file and renamed: Prometheus watches the directory and must never read half a file.
             var path = Path.Combine(directory, target.Job + ".json");
             await File.WriteAllTextAsync(path + ".tmp", content, cancellationToken);
             File.Move(path + ".tmp", path, overwrite: true);
         }
     }
-
-    /// <summary>host:port as Prometheus reaches it: loopback for host processes, the container network otherwise.</summary>
-    private static string Address(EndpointReference endpoint, StackRuntime runtime) => runtime.IsHost
-        ? $"{(endpoint.Host == "localhost" ? "127.0.0.1" : endpoint.Host)}:{endpoint.Port}"
-        : endpoint.Resource is ContainerResource
-            ? $"{endpoint.Resource.Name}:{endpoint.TargetPort}"
-            : $"host.docker.internal:{endpoint.Port}";
 
     private static void Link(string path, string target)
     {

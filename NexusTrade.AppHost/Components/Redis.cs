@@ -27,17 +27,19 @@ public static class RedisComponent
         StackRuntime runtime, IResourceBuilder<ParameterResource> password)
     {
         var settings = RedisSettings.Default;
-        var redis = runtime.IsHost ? builder.AddHostRedis(name, runtime, password, settings) : builder.AddContainerRedis(name, password, settings);
+        var redis = runtime.IsHost ? builder.AddHostRedis(name, runtime, password, settings) : builder.AddContainerRedis(name, runtime, password, settings);
         // maxmemory plus room for the AOF rewrite buffers and the process itself; 999 is the redis user of the official image.
         return redis.PublishAsKubernetesRedis(settings, new ResourceBudget("50m", "320Mi", "500m", "384Mi"), new RuntimeUser(999, 999));
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddContainerRedis(this IDistributedApplicationBuilder builder, string name,
-        IResourceBuilder<ParameterResource> password, RedisSettings settings) =>
-        builder.AddRedis(name, port: null, password: password)
+        StackRuntime runtime, IResourceBuilder<ParameterResource> password, RedisSettings settings)
+    {
+        var image = runtime.Image(ContainerImages.Redis);
+        return builder.AddRedis(name, port: null, password: password)
             .WithImageRegistry(null)
-            .WithImage(ContainerImages.Redis.Image, ContainerImages.Redis.Tag)
-            .WithDataVolume("nexustrade-redis-data")
+            .WithImage(image.Image, image.Tag)
+            .WithDataVolume(runtime.Volume("redis-data"))
             // Aspire runs redis-server through `sh -c "redis-server --requirepass $REDIS_PASSWORD ..."`: the settings
             // join that command line (the password stays in the environment).
             .WithArgs(context =>
@@ -45,6 +47,7 @@ public static class RedisComponent
                 var command = context.Args.IndexOf("-c") + 1;
                 if (command > 0 && command < context.Args.Count) context.Args[command] = $"{context.Args[command]} {settings.ServerFlags()}";
             });
+    }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddHostRedis(this IDistributedApplicationBuilder builder, string name,
         StackRuntime runtime, IResourceBuilder<ParameterResource> password, RedisSettings settings)

@@ -14,7 +14,7 @@ public static class RedisExporterComponent
         if (!runtime.IsHost)
         {
             // Redis's address on the container network (in the cluster: its Service).
-            return builder.AddPinnedContainer(name, ContainerImages.RedisExporter, 9121)
+            return builder.AddPinnedContainer(name, runtime.Image(ContainerImages.RedisExporter), 9121)
                 .WithEnvironment("REDIS_ADDR", ReferenceExpression.Create($"redis://{endpoint.Property(EndpointProperty.HostAndPort)}"))
                 .WithRedisExporterSettings(redis, redisPassword);
         }

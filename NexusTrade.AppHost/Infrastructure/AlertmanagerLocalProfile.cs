@@ -15,23 +15,27 @@ public static class AlertmanagerLocalProfile
     /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
     /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
     /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
+    public const string SmtpEndpoint = "smtp";
+
     public static readonly TimeSpan MaxGroupWait = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxGroupInterval = TimeSpan.FromSeconds(10);
 
-    public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl);
+    /// <param name="RemovedGlobal">Keys taken out of the <c>global</c> section.</param>
+    public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl,
+        IReadOnlyList<string> RemovedGlobal);
 
-    public static LocalDelivery ForInbox(IResourceWithEndpoints inbox, StackRuntime runtime)
+    /// <summary>The inbox's addresses as Alertmanager reaches them: over loopback, or through the container tunnel (it waits for the inbox).</summary>
+    public static async Task<LocalDelivery> ForInboxAsync(IResource alertmanager, IResourceWithEndpoints inbox, StackRuntime runtime,
+        CancellationToken cancellationToken)
     {
-        var http = new EndpointReference(inbox, "http");
-        var smtp = new EndpointReference(inbox, "smtp");
-        // Alertmanager reaches the inbox over loopback as a host process, through the host gateway as a container.
-        var host = runtime.IsHost ? "127.0.0.1" : "host.docker.internal";
-        var baseUrl = $"http://{host}:{http.Port}/inbox";
+        var http = await new EndpointReference(inbox, StackResourceExtensions.HttpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
+        var smtp = await new EndpointReference(inbox, SmtpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
+        var baseUrl = $"http://{http}/inbox";
         return new LocalDelivery(
             new Dictionary<string, string>
             {
                 ["pagerduty_url"] = $"{baseUrl}/pagerduty/v2/enqueue",
-                ["smtp_smarthost"] = $"{host}:{smtp.Port}",
+                ["smtp_smarthost"] = smtp,
                 ["smtp_require_tls"] = "false",
             },
             new Dictionary<string, string>
@@ -40,7 +44,10 @@ public static class AlertmanagerLocalProfile
                 ["pagerduty-routing-key"] = "local0routing0key0000000000000000",
                 ["smtp-password"] = "local-inbox-accepts-any-password",
             },
-            $"{baseUrl}/webhook");
+            $"{baseUrl}/webhook",
+            // Go's SMTP client sends a password over plain TCP only to a loopback host; a container reaches the inbox
+            // through the tunnel (aspire.dev.internal), so it sends its mail without logging in (the inbox needs no login).
+            runtime.IsHost ? [] : ["smtp_auth_username", "smtp_auth_password_file"]);
     }
 
     /// <summary>Writes <c>alertmanager.yml</c>, <c>secrets/</c> and <c>templates/</c> into <paramref name="etc"/>.</summary>
@@ -60,6 +67,10 @@ public static class AlertmanagerLocalProfile
         foreach (var (key, value) in delivery.Global)
         {
             global.Children[new YamlScalarNode(key)] = new YamlScalarNode(value);
+        }
+        foreach (var key in delivery.RemovedGlobal)
+        {
+            global.Children.Remove(new YamlScalarNode(key));
         }
 
         if (root.Children.TryGetValue(new YamlScalarNode("route"), out var route) && route is YamlMappingNode routeNode)
@@ -87,7 +98,10 @@ public static class AlertmanagerLocalProfile
         {
             var path = Path.Combine(secrets, file);
             await File.WriteAllTextAsync(path, value, cancellationToken);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // A container runs Alertmanager as the image's user (nobody), not as the AppHost's user: there the files
+            // must be readable by others. They hold only the local inbox's stand-in values, never a real secret.
+            var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | (runtime.IsHost ? 0 : UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, readable);
         }
 
         var templates = Directory.CreateDirectory(Path.Combine(etc, "templates")).FullName;

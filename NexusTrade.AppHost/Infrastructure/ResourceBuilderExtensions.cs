@@ -33,6 +33,23 @@ public static class StackResourceExtensions
                 if (context.ExecutionContext.IsRunMode) context.EnvironmentVariables["ASPNETCORE_ENVIRONMENT"] = builder.Environment.EnvironmentName;
             });
 
+    /// <summary>
+    /// host:port of <paramref name="endpoint"/> as <paramref name="caller"/> reaches it: loopback between host processes;
+    /// on the container network, another container by its name and a host project through Aspire's container tunnel
+    /// (aspire.dev.internal, a port DCP allocates; it needs the caller to reference the project, and it is known only
+    /// once the caller is being created: see <see cref="RenderedConfigArgument"/>).
+    /// </summary>
+    public static async Task<string> AddressFromAsync(this EndpointReference endpoint, IResource caller, StackRuntime runtime,
+        CancellationToken cancellationToken)
+    {
+        if (runtime.IsHost) return $"{(endpoint.Host == "localhost" ? "127.0.0.1" : endpoint.Host)}:{endpoint.Port}";
+        // Every container is on the network under its resource name.
+        if (endpoint.Resource is ContainerResource) return $"{endpoint.Resource.Name}:{endpoint.TargetPort}";
+        var context = new ValueProviderContext { Caller = caller, Network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork };
+        return await endpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context, cancellationToken)
+            ?? throw new InvalidOperationException($"{endpoint.Resource.Name}/{endpoint.EndpointName} has no address on the container network.");
+    }
+
     /// <summary>The pinned official image of a component, its config mounted read-only.</summary>
     public static IResourceBuilder<ContainerResource> AddPinnedContainer(this IDistributedApplicationBuilder builder, string name,
         ContainerImage image, int targetPort) =>

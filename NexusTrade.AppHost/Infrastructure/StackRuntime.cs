@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.AppHost.Infrastructure;
 
@@ -13,17 +14,28 @@ public sealed class StackRuntime
     public const string RuntimeKey = "NexusTrade:Runtime";
     public const string StateDirectoryKey = "NexusTrade:StateDirectory";
     public const string ConfigRootKey = "NexusTrade:ConfigRoot";
+    public const string VolumePrefixKey = "NexusTrade:VolumePrefix";
 
-    private StackRuntime(RuntimeMode mode, string configRoot, string stateDirectory)
+    private StackRuntime(RuntimeMode mode, string configRoot, string stateDirectory, ContainerImageOverrides images, string volumePrefix)
     {
         Mode = mode;
         ConfigRoot = configRoot;
         StateDirectory = stateDirectory;
+        Images = images;
+        _volumePrefix = volumePrefix;
     }
+
+    private readonly string _volumePrefix;
 
     public RuntimeMode Mode { get; }
 
     public bool IsHost => Mode == RuntimeMode.Host;
+
+    /// <summary><c>NexusTrade:Images:*</c>, for container mode and the Kubernetes publisher alike.</summary>
+    public ContainerImageOverrides Images { get; }
+
+    /// <summary>The image a container resource runs: the pinned one, or its override.</summary>
+    public ContainerImage Image(ContainerImage pinned) => Images.Resolve(pinned);
 
     /// <summary>The repository root: <c>prometheus/</c> and <c>grafana/</c> live here, the one source of truth for every runtime.</summary>
     public string ConfigRoot { get; }
@@ -34,6 +46,9 @@ public sealed class StackRuntime
     public string PrometheusDirectory => Path.Combine(ConfigRoot, "prometheus");
 
     public string GrafanaDirectory => Path.Combine(ConfigRoot, "grafana");
+
+    /// <summary>Container mode: the named volume of a component's data, <c>&lt;NexusTrade:VolumePrefix&gt;-&lt;name&gt;</c> (nexustrade-…).</summary>
+    public string Volume(string name) => $"{_volumePrefix}-{name}";
 
     /// <summary>A directory under the state directory, created if missing.</summary>
     public string State(params string[] parts) => Directory.CreateDirectory(Path.Combine([StateDirectory, .. parts])).FullName;
@@ -59,7 +74,12 @@ public sealed class StackRuntime
             "auto" => ContainerRuntimeAnswers() ? RuntimeMode.Container : RuntimeMode.Host,
             _ => throw new InvalidOperationException($"{RuntimeKey} is '{requested}': use auto, container or host."),
         };
-        return new StackRuntime(mode, configRoot, stateDirectory);
+        var volumePrefix = configuration[VolumePrefixKey] ?? "nexustrade";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(volumePrefix, "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"))
+        {
+            throw new InvalidOperationException($"{VolumePrefixKey} is '{volumePrefix}': use letters, digits, '_', '.' or '-' (a Docker volume name).");
+        }
+        return new StackRuntime(mode, configRoot, stateDirectory, ContainerImageOverrides.From(configuration), volumePrefix);
     }
 
     /// <summary>Every binary that host mode runs, and the Debian package that installs it (scripts/bootstrap.sh installs them all).</summary>

@@ -37,7 +37,7 @@ public static class KubeStateMetricsWorkload
         var container = Harden(new V1Container
         {
             Name = identity.Name,
-            Image = ContainerImages.KubeStateMetrics.Reference,
+            Image = context.Options.Images.Resolve(ContainerImages.KubeStateMetrics).Reference,
             Args =
             [
                 $"--port={metrics.ContainerPort}",

@@ -49,6 +49,61 @@ public sealed class ContainerModeModelTests
     }
 
     [Fact]
+    public async Task Image_overrides_change_only_the_image_of_a_container()
+    {
+        await using var pinned = await ContainerModeAsync();
+        await using var overridden = await ContainerModeAsync(
+            "--NexusTrade:Images:prometheus=nexustrade-offline/prometheus:2.42.0", "--NexusTrade:Images:redis=nexustrade-offline/redis:7.0.15");
+
+        foreach (var (name, image, tag) in new[] { ("prometheus", "nexustrade-offline/prometheus", "2.42.0"), ("redis", "nexustrade-offline/redis", "7.0.15") })
+        {
+            var annotation = Container(overridden, name).Annotations.OfType<ContainerImageAnnotation>().Single();
+            Assert.Equal((image, tag, null), (annotation.Image, annotation.Tag, annotation.Registry));
+            Assert.Equal(Mounts(pinned, name), Mounts(overridden, name));
+        }
+        Assert.Equal(Container(pinned, "alertmanager").Annotations.OfType<ContainerImageAnnotation>().Single().Image,
+            Container(overridden, "alertmanager").Annotations.OfType<ContainerImageAnnotation>().Single().Image);
+    }
+
+    [Theory]
+    [InlineData("--NexusTrade:Images:prometheus=nexustrade-offline/prometheus", "NexusTrade:Images:prometheus is 'nexustrade-offline/prometheus': use image:tag")]
+    [InlineData("--NexusTrade:Images:prometheus=registry:5000/prometheus", "NexusTrade:Images:prometheus is 'registry:5000/prometheus': use image:tag")]
+    [InlineData("--NexusTrade:Images:promethues=nexustrade-offline/prometheus:2.42.0", "NexusTrade:Images:promethues: there is no image named 'promethues'")]
+    [InlineData("--NexusTrade:Grafana:Enabled=maybe", "NexusTrade:Grafana:Enabled is 'maybe': use true or false")]
+    [InlineData("--NexusTrade:VolumePrefix=my volumes", "NexusTrade:VolumePrefix is 'my volumes'")]
+    public async Task A_wrong_container_setting_is_a_clear_error_naming_its_key(string setting, string message)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var builder = await ContainerModeAsync(setting);
+        });
+        Assert.Contains(message, error.ToString());
+    }
+
+    [Fact]
+    public async Task Grafana_can_be_left_out_and_volumes_get_their_prefix()
+    {
+        await using var builder = await ContainerModeAsync("--NexusTrade:Grafana:Enabled=false", "--NexusTrade:VolumePrefix=run42");
+        Assert.DoesNotContain(builder.Resources, r => r.Name == "grafana");
+        Assert.Contains(Container(builder, "prometheus").Annotations.OfType<ContainerMountAnnotation>(), m => m.Source == "run42-prometheus-data");
+    }
+
+    /// <summary>The app model in container mode, on a state directory of its own (each AppHost locks its state directory).</summary>
+    private static Task<IDistributedApplicationTestingBuilder> ContainerModeAsync(params string[] args) =>
+        DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
+        [
+            "--NexusTrade:Runtime=container",
+            $"--NexusTrade:StateDirectory={Path.Combine(Path.GetTempPath(), "nexustrade-model-" + Guid.NewGuid().ToString("N")[..8])}",
+            .. args,
+        ]);
+
+    private static ContainerResource Container(IDistributedApplicationTestingBuilder builder, string name) =>
+        Assert.IsAssignableFrom<ContainerResource>(builder.Resources.Single(r => r.Name == name));
+
+    private static string[] Mounts(IDistributedApplicationTestingBuilder builder, string name) =>
+        [.. Container(builder, name).Annotations.OfType<ContainerMountAnnotation>().Select(m => $"{m.Type} -> {m.Target} ro={m.IsReadOnly}")];
+
+    [Fact]
     public async Task Host_mode_runs_the_debian_binaries_on_loopback()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(

@@ -13,7 +13,10 @@ namespace NexusTrade.Tests.Stack;
 /// </summary>
 [Collection(StackCollection.Name)]
 [Trait("Category", "Stack")]
-public sealed class AlertDeliveryTests(StackFixture stack, ITestOutputHelper output)
+public sealed class AlertDeliveryTests(StackFixture stack, ITestOutputHelper output) : AlertDeliveryChecks(stack, output);
+
+/// <summary>The alerting path as every runtime must deliver it (host mode: <see cref="AlertDeliveryTests"/>; container mode too).</summary>
+public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper output)
 {
     [Fact]
     public async Task Watchdog_reaches_the_dead_mans_switch()

@@ -4,10 +4,12 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace NexusTrade.Tests.Stack;
 
-/// <summary>The monitoring stack's own faults: Prometheus and Alertmanager restarted keep their data and lose no alert.</summary>
 [Collection(StackCollection.Name)]
 [Trait("Category", "Stack")]
-public sealed class MonitoringRestartTests(StackFixture stack)
+public sealed class MonitoringRestartTests(StackFixture stack) : MonitoringRestartChecks(stack);
+
+/// <summary>The monitoring stack's own faults: Prometheus and Alertmanager restarted keep their data and lose no alert.</summary>
+public abstract class MonitoringRestartChecks(StackFixture stack)
 {
     [Fact]
     public async Task Prometheus_restarted_keeps_its_data_resumes_scraping_and_the_alert_stays_firing()

@@ -48,7 +48,7 @@ public class StackFixture : IAsyncLifetime
         Configure(builder);
         // No standard resilience handler: tests must see failures as they happen, not retried away.
         _app = await builder.BuildAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var timeout = new CancellationTokenSource(StartupTimeout);
         await _app.StartAsync(timeout.Token);
         foreach (var resource in CoreResources)
         {
@@ -61,6 +61,15 @@ public class StackFixture : IAsyncLifetime
         Alertmanager = App.CreateHttpClient("alertmanager", "http");
         Inbox = App.CreateHttpClient("alert-inbox", "http");
     }
+
+    /// <summary>How long the stack may take to become healthy.</summary>
+    protected virtual TimeSpan StartupTimeout => TimeSpan.FromMinutes(4);
+
+    /// <summary>Whether Prometheus scrapes <paramref name="job"/> where this runtime puts it (host mode: loopback only).</summary>
+    public virtual bool IsExpectedScrapeAddress(string job, string instance) => instance.StartsWith("127.0.0.1:", StringComparison.Ordinal);
+
+    /// <summary>Whether Prometheus's Alertmanager <paramref name="url"/> is this stack's (host mode: the same loopback port).</summary>
+    public virtual bool IsStackAlertmanager(Uri url, Uri alertmanagerEndpoint) => url.Port == alertmanagerEndpoint.Port;
 
     /// <summary>The AppHost's command line: host mode, this fixture's own state directory, ports as the testing builder picks them.</summary>
     protected virtual string[] Arguments(string stateDirectory) =>
@@ -76,7 +85,7 @@ public class StackFixture : IAsyncLifetime
     {
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {

@@ -6,7 +6,10 @@ namespace NexusTrade.Tests.Stack;
 
 [Collection(StackCollection.Name)]
 [Trait("Category", "Stack")]
-public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output)
+public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output) : StackHealthChecks(stack, output);
+
+/// <summary>The stack's health as every runtime must show it (host mode: <see cref="StackHealthTests"/>; container mode too).</summary>
+public abstract class StackHealthChecks(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void Every_resource_reports_healthy()
@@ -57,7 +60,7 @@ public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITes
             var up = await stack.QueryAsync($"up{{job=\"{job}\"}}");
             Assert.Equal("1", up[0].GetProperty("value")[1].GetString());
             var address = up[0].GetProperty("metric").GetProperty("instance").GetString()!;
-            Assert.StartsWith("127.0.0.1:", address);
+            Assert.True(stack.IsExpectedScrapeAddress(job, address), $"{job} is scraped at {address}");
         }
     }
 
@@ -71,8 +74,8 @@ public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITes
         {
             var known = JsonDocument.Parse(await stack.Prometheus.GetStringAsync("/api/v1/alertmanagers")).RootElement
                 .GetProperty("data").GetProperty("activeAlertmanagers").EnumerateArray()
-                .Select(a => new Uri(a.GetProperty("url").GetString()!).Port);
-            return known.Contains(alertmanagerUrl.Port);
+                .Select(a => new Uri(a.GetProperty("url").GetString()!));
+            return known.Any(url => stack.IsStackAlertmanager(url, alertmanagerUrl));
         }, TimeSpan.FromSeconds(30), "Prometheus lists the stack's Alertmanager");
     }
 
