@@ -24,8 +24,29 @@ before=$(stack_processes)
 results_dir=$(mktemp -d)
 trap 'rm -rf "$results_dir"' EXIT
 
-dotnet test NexusTrade.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results_dir" "$@"
-status=$?
+# Phases, one stack at a time beside the shared host-mode ones: (1) everything but the HA and container-mode stacks,
+# (2) Category=HighAvailability, (3) Category=ContainerMode, only with NEXUSTRADE_CONTAINER_TESTS=1 (.ci/run starts
+# an engine for it: scripts/container-engine.sh). A --filter given here is combined with the phase's own.
+user_filter="" args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter) user_filter=$2; shift 2 ;;
+    --filter=*) user_filter=${1#--filter=}; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+phase_filter() { if [ -n "$user_filter" ]; then echo "($user_filter)&($1)"; else echo "$1"; fi; }
+
+status=0
+run_tests() { # name filter [--no-build]
+  dotnet test NexusTrade.sln --configuration Release --logger "trx;LogFileName=$1.trx" --results-directory "$results_dir" \
+    --filter "$(phase_filter "$2")" "${@:3}" "${args[@]+"${args[@]}"}" || status=1
+}
+run_tests main "Category!=HighAvailability&Category!=ContainerMode"
+run_tests high-availability "Category=HighAvailability" --no-build
+if [ "${NEXUSTRADE_CONTAINER_TESTS:-}" = 1 ]; then
+  ( eval "$(bash scripts/container-engine.sh env)" && run_tests container-mode "Category=ContainerMode" --no-build; exit "$status" ) || status=1
+fi
 
 sleep 2
 leftover=$(comm -13 <(echo "$before") <(stack_processes) | tr '\n' ' ')

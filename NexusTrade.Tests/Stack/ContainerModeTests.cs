@@ -11,18 +11,22 @@ namespace NexusTrade.Tests.Stack;
 
 [Collection(ContainerStackCollection.Name)]
 [Trait("Category", "ContainerMode")]
+[Trait("Category", "Stack")]
 public sealed class ContainerStackHealthTests(ContainerStackFixture stack, ITestOutputHelper output) : StackHealthChecks(stack, output);
 
 [Collection(ContainerStackCollection.Name)]
 [Trait("Category", "ContainerMode")]
+[Trait("Category", "Stack")]
 public sealed class ContainerAlertDeliveryTests(ContainerStackFixture stack, ITestOutputHelper output) : AlertDeliveryChecks(stack, output);
 
 [Collection(ContainerStackCollection.Name)]
 [Trait("Category", "ContainerMode")]
+[Trait("Category", "Stack")]
 public sealed class ContainerMonitoringRestartTests(ContainerStackFixture stack) : MonitoringRestartChecks(stack);
 
 [Collection(ContainerStackCollection.Name)]
 [Trait("Category", "ContainerMode")]
+[Trait("Category", "Stack")]
 public sealed class ContainerModeTests(ContainerStackFixture stack, ITestOutputHelper output)
 {
     [Fact]
