@@ -31,17 +31,14 @@ public static class ApiWorkload
         container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = config.Metadata.Name } }];
         container.Env = environment.Build();
 
-        // /metrics is served on the API's own port (ServiceDefaults), so it is as reachable as the API itself: the
-        // NetworkPolicy cannot single it out (it works on ports, not paths). Moving it to a port of its own would let
-        // the policy admit only Prometheus there; until then, /metrics must carry nothing confidential.
-        var scrape = ScrapeAnnotations(ComponentSpec.DotNetHttpPort);
+        // /metrics answers on the management port only (DotNetProject), which the NetworkPolicy opens to Prometheus alone.
+        var scrape = ScrapeAnnotations(DotNetProject.MetricsPort);
         var template = PodTemplate(identity, spec.Deployment.User, [container], [EmptyDir(TempVolume)], annotations: scrape);
         return
         [
             config,
             Deployment(identity, template, replicas: 2),
-            Service(identity, [port], annotations: scrape),
-            NetworkPolicies.ForClients(spec, [port]),
+            .. DotNetProject.Network(spec, context, port, scrape),
         ];
     }
 

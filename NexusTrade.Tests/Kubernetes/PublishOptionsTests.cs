@@ -21,6 +21,7 @@ public sealed class PublishOptionsTests : IDisposable
             Assert.Equal("nexustrade", workload.Namespace);
             Assert.Contains(objects, o => o.Object is V1Service && o.Name == simulator && o.Namespace == "nexustrade");
             Assert.Contains(objects, o => o.Object is V1NetworkPolicy && o.Name == simulator);
+            ManagementPortTests.AssertMetricsOnlyForPrometheus(objects, simulator);
         }
         WorkloadHardening.AssertHardened(workloads);
 
