@@ -20,6 +20,11 @@ public static class ApiWorkload
         // The provider URLs and the Redis connection string come translated from the model: the simulators' Services
         // when they are deployed, the vendor's URL otherwise; the Redis password as $(REDIS_PASSWORD) from its Secret.
         var environment = DotNetProject.Environment(spec, context);
+        // Behind the ingress every client has the controller's address: its X-Forwarded-For is believed from the pod network only.
+        foreach (var (network, index) in context.Options.TrustedProxyNetworks.Select((n, i) => (n, i)))
+        {
+            environment.Set($"ClientIdentity__TrustedNetworks__{index}", network);
+        }
 
         // Settings from a ConfigMap, credentials (and values composed from them) from Secrets.
         var settings = new Dictionary<string, string>(environment.Literals.Where(v => !v.Value.Contains("$(", StringComparison.Ordinal)));

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.ServiceDefaults;
 
@@ -18,7 +18,7 @@ public sealed class MetricsPortTests
     [Fact]
     public async Task With_a_metrics_port_metrics_answer_only_there_and_the_probes_stay_on_the_public_port()
     {
-        var (publicPort, managementPort) = (FreePort(), FreePort());
+        var (publicPort, managementPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         await using var app = await StartAsync(managementPort, publicPort, managementPort);
         using var client = new HttpClient();
 
@@ -38,7 +38,7 @@ public sealed class MetricsPortTests
     [Fact]
     public async Task Without_a_metrics_port_metrics_answer_on_the_public_port()
     {
-        var publicPort = FreePort();
+        var publicPort = LoopbackPorts.Free();
         await using var app = await StartAsync(managementPort: null, publicPort);
         using var client = new HttpClient();
 
@@ -48,7 +48,7 @@ public sealed class MetricsPortTests
     [Fact]
     public async Task An_invalid_metrics_port_fails_at_start_up_naming_the_key()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(70000, FreePort()));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(70000, LoopbackPorts.Free()));
 
         Assert.Contains("Metrics:Port", error.Message);
     }
@@ -77,11 +77,4 @@ public sealed class MetricsPortTests
     }
 
     private static string Url(int port, string path) => $"http://127.0.0.1:{port}{path}";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
