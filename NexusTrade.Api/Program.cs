@@ -27,6 +27,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseClientIdentity();
 app.UseRateLimiter();
 app.UseWebSockets();
 

@@ -7,9 +7,17 @@ public sealed record KubernetesPublishingOptions(
     IReadOnlyDictionary<string, string> ProjectImages,
     bool IncludeSimulators,
     IReadOnlyDictionary<string, string> ProviderUrls,
-    ContainerImageOverrides Images)
+    ContainerImageOverrides Images,
+    IReadOnlyList<string> TrustedProxyNetworks)
 {
     public const string Section = "NexusTrade:Kubernetes";
+
+    /// <summary>
+    /// Where the proxies whose X-Forwarded-For the API believes live (the ingress controller's pods): by default the pod
+    /// network of kind and of kubeadm with Flannel. Other clusters set <c>NexusTrade:Kubernetes:TrustedProxyNetworks</c>
+    /// (comma-separated CIDRs; k3s: 10.42.0.0/16).
+    /// </summary>
+    public const string DefaultTrustedProxyNetwork = "10.244.0.0/16";
 
     /// <summary>The vendor API the providers call when the simulators are not deployed (Finnhub wire format).</summary>
     public const string DefaultProviderUrl = "https://finnhub.io";
@@ -26,7 +34,18 @@ public sealed record KubernetesPublishingOptions(
             ProviderUrls: section.GetSection("ProviderUrls").GetChildren()
                 .Where(child => NonEmpty(child.Value) is not null)
                 .ToDictionary(child => child.Key, child => child.Value!, StringComparer.Ordinal),
-            Images: images ?? ContainerImageOverrides.None);
+            Images: images ?? ContainerImageOverrides.None,
+            TrustedProxyNetworks: Networks(section["TrustedProxyNetworks"] ?? DefaultTrustedProxyNetwork));
+    }
+
+    private static List<string> Networks(string value)
+    {
+        var networks = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        foreach (var network in networks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+        {
+            throw new InvalidOperationException($"{Section}:TrustedProxyNetworks: '{network}' is not a network in CIDR notation such as {DefaultTrustedProxyNetwork}.");
+        }
+        return networks;
     }
 
     /// <summary><c>NexusTrade:Kubernetes:&lt;SettingKey&gt;</c> (ApiImage, MarketFeedImage, AlertInboxImage), else the pinned default.</summary>

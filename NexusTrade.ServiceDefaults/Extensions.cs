@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -28,6 +29,7 @@ public static class ServiceDefaultsExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry(meterNames);
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
@@ -88,10 +90,22 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (readiness: every check), <c>/alive</c> (liveness: the process answers) and <c>/metrics</c>.</summary>
+    /// <summary>
+    /// Maps <c>/health</c> (readiness: every check), <c>/alive</c> (liveness: the process answers) and <c>/metrics</c>: on
+    /// every port, or with <see cref="MetricsOptions.Port"/> only on connections to that port (the cluster's management
+    /// port, which its NetworkPolicy opens to Prometheus alone).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } port)
+        {
+            // The local port of the connection, not RequireHost: a Host header naming the port is any client's to send.
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == MetricsPath);
+        }
+        else
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
+        }
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         return app;

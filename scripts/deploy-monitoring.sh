@@ -22,10 +22,14 @@ Options:
   --timeout DURATION  how long each rollout may take (default: 5m)
   --no-port-forward   stop after the rollouts
   --dry-run           print every command that would change something, run none of them
+  --allow-placeholders  apply even while a Secret still holds REPLACE_ME (a throw-away cluster; Grafana will not
+                      start on its placeholder password)
   --help              show this help
 
 Secrets: <manifests>/secrets/ holds placeholder Secrets (value REPLACE_ME). They are created only when missing;
-set the real values in the cluster (see the README) and re-running this script keeps them.
+while any key of them still holds REPLACE_ME the script stops before applying and prints the command that fills it.
+Real values set in the cluster are kept when it is re-run. After changing grafana-admin, restart Grafana
+(kubectl -n monitoring rollout restart deployment/grafana): it resets its admin password from the Secret at start.
 EOF
 }
 
@@ -34,6 +38,7 @@ manifests="./artifacts/k8s"
 publish=false
 port_forward=true
 dry_run=false
+allow_placeholders=false
 timeout="5m"
 
 while [ $# -gt 0 ]; do
@@ -44,6 +49,7 @@ while [ $# -gt 0 ]; do
     --publish) publish=true; shift ;;
     --no-port-forward) port_forward=false; shift ;;
     --dry-run) dry_run=true; shift ;;
+    --allow-placeholders) allow_placeholders=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "deploy: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -133,19 +139,52 @@ while read -r kind _ namespace; do
   fi
 done <<<"$objects"
 
-# 2. Placeholder Secrets, only where none exists yet.
+# 2. Placeholder Secrets, only where none exists yet; then every key still holding the placeholder.
+placeholder=REPLACE_ME
+placeholder_base64=$(printf '%s' "$placeholder" | base64)
 placeholders=()
+
+# The keys of a Secret file's stringData (the publisher writes "  key: value" under "stringData:").
+secret_file_keys() {
+  awk '/^stringData:/ { listed = 1; next } /^[^ ]/ { listed = 0 } listed && /^  [^ ]/ { sub(/:.*/, ""); sub(/^  /, ""); print }' "$1"
+}
+
+# The keys of a Secret in the cluster whose value is still the placeholder (values are compared encoded, never printed).
+secret_placeholder_keys() {
+  kubectl "${kubectl_args[@]}" get secret -n "$1" "$2" -o 'jsonpath={.data}' 2>/dev/null |
+    grep -o "\"[^\"]*\":\"$placeholder_base64\"" | cut -d'"' -f2 || true
+}
+
 for file in "${secret_files[@]}"; do
   read -r _ namespace name < <(list_objects "$file")
   if [ "$dry_run" = true ]; then
     echo "+ $kubectl_shown get secret -n $namespace $name || $kubectl_shown apply -f $file"
+    continue
   elif kubectl "${kubectl_args[@]}" get secret -n "$namespace" "$name" >/dev/null 2>&1; then
     echo "deploy: Secret $namespace/$name exists: kept as it is"
+    keys=$(secret_placeholder_keys "$namespace" "$name")
   else
     kube apply -f "$file"
-    placeholders+=("$namespace/$name")
+    keys=$(secret_file_keys "$file")
   fi
+  if [ -n "$keys" ]; then placeholders+=("$namespace $name $(tr '\n' ' ' <<<"$keys")"); fi
 done
+
+if [ "${#placeholders[@]}" -gt 0 ]; then
+  if [ "$allow_placeholders" = true ]; then
+    echo "deploy: applying with placeholder values (REPLACE_ME) left in: ${placeholders[*]}" >&2
+  else
+    echo "deploy: Secrets still hold placeholder values (REPLACE_ME); nothing else was applied. Put each value in a file named after its key, then fill the Secret and re-run:" >&2
+    for entry in "${placeholders[@]}"; do
+      read -r namespace name keys <<<"$entry"
+      from_files=""
+      for key in $keys; do from_files+=" --from-file=$key=./$key"; done
+      echo "  $kubectl_shown create secret generic $name -n $namespace$from_files --dry-run=client -o yaml | $kubectl_shown apply -f -" >&2
+    done
+    echo "deploy: (what each key holds: kubectl get secret -n NAMESPACE NAME -o jsonpath='{.metadata.annotations.nexustrade\.io/replace-before-use}'; --allow-placeholders applies anyway)" >&2
+    exit 1
+  fi
+fi
 
 # 3. Everything else.
 kube apply -k "$manifests"
@@ -157,10 +196,6 @@ while read -r kind namespace name; do
       kube rollout status -n "$namespace" "$(tr '[:upper:]' '[:lower:]' <<<"$kind")/$name" --timeout="$timeout" ;;
   esac
 done <<<"$objects"
-
-if [ "${#placeholders[@]}" -gt 0 ]; then
-  echo "deploy: created with placeholder values (REPLACE_ME), set the real ones: ${placeholders[*]}" >&2
-fi
 
 if [ "$port_forward" = false ]; then
   echo "deploy: done"

@@ -10,12 +10,14 @@ namespace NexusTrade.Api.Protection;
 public static class RateLimitingExtensions
 {
     /// <summary>
-    /// Flood protection: each client (by remote address) gets a token bucket; past it, 429 problem+json with
+    /// Flood protection: each client (by address, forwarded by a trusted proxy, or by API key: <see cref="ClientIdentityExtensions"/>)
+    /// gets a token bucket; past it, 429 problem+json with
     /// Retry-After. Probes and scrapes are exempt so that monitoring never competes with clients for the budget.
     /// The ASP.NET Core rate-limiting meter counts every decision (<c>aspnetcore_rate_limiting_requests_total</c>).
     /// </summary>
     public static IHostApplicationBuilder AddRateLimiting(this IHostApplicationBuilder builder)
     {
+        builder.AddClientIdentity();
         builder.Services.AddValidatedOptions<RateLimitingOptions>(RateLimitingOptions.SectionName);
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, settings) =>
@@ -24,7 +26,7 @@ public static class RateLimitingExtensions
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 !budget.Enabled || ServiceDefaultsExtensions.IsInfrastructurePath(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("infrastructure")
-                    : RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+                    : RateLimitPartition.GetTokenBucketLimiter(context.ClientPartition(), _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = budget.Burst,
                         TokensPerPeriod = budget.PermitsPerSecond,

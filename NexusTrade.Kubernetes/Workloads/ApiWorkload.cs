@@ -20,6 +20,11 @@ public static class ApiWorkload
         // The provider URLs and the Redis connection string come translated from the model: the simulators' Services
         // when they are deployed, the vendor's URL otherwise; the Redis password as $(REDIS_PASSWORD) from its Secret.
         var environment = DotNetProject.Environment(spec, context);
+        // Behind the ingress every client has the controller's address: its X-Forwarded-For is believed from the pod network only.
+        foreach (var (network, index) in context.Options.TrustedProxyNetworks.Select((n, i) => (n, i)))
+        {
+            environment.Set($"ClientIdentity__TrustedNetworks__{index}", network);
+        }
 
         // Settings from a ConfigMap, credentials (and values composed from them) from Secrets.
         var settings = new Dictionary<string, string>(environment.Literals.Where(v => !v.Value.Contains("$(", StringComparison.Ordinal)));
@@ -31,17 +36,14 @@ public static class ApiWorkload
         container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = config.Metadata.Name } }];
         container.Env = environment.Build();
 
-        // /metrics is served on the API's own port (ServiceDefaults), so it is as reachable as the API itself: the
-        // NetworkPolicy cannot single it out (it works on ports, not paths). Moving it to a port of its own would let
-        // the policy admit only Prometheus there; until then, /metrics must carry nothing confidential.
-        var scrape = ScrapeAnnotations(ComponentSpec.DotNetHttpPort);
+        // /metrics answers on the management port only (DotNetProject), which the NetworkPolicy opens to Prometheus alone.
+        var scrape = ScrapeAnnotations(DotNetProject.MetricsPort);
         var template = PodTemplate(identity, spec.Deployment.User, [container], [EmptyDir(TempVolume)], annotations: scrape);
         return
         [
             config,
             Deployment(identity, template, replicas: 2),
-            Service(identity, [port], annotations: scrape),
-            NetworkPolicies.ForClients(spec, [port]),
+            .. DotNetProject.Network(spec, context, port, scrape),
         ];
     }
 

@@ -1,13 +1,23 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using k8s;
 using k8s.Models;
 
 namespace NexusTrade.Kubernetes;
 
-/// <summary>What every .NET project of the stack has in common in the cluster: Kestrel on 8080, peers through Services.</summary>
+/// <summary>
+/// What every .NET project of the stack has in common in the cluster: Kestrel on 8080 and on the management port 9464,
+/// where alone /metrics answers and only Prometheus may connect; peers through Services.
+/// </summary>
 public static class DotNetProject
 {
     public const string HttpPortName = "http";
+    public const string MetricsPortName = "metrics";
+
+    /// <summary>The management port (ServiceDefaults' Metrics:Port): the OpenTelemetry Prometheus exporter's usual 9464.</summary>
+    public const int MetricsPort = 9464;
+
+    public static V1ContainerPort MetricsContainerPort() => ManifestBuilder.Port(MetricsPortName, MetricsPort);
 
     /// <summary>
     /// The model's environment of a .NET project, listening on <see cref="ComponentSpec.DotNetHttpPort"/>. What only
@@ -27,16 +37,30 @@ public static class DotNetProject
                 || name.StartsWith("services__", StringComparison.Ordinal)
                 || referencePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal))
                 || value is EndpointReferenceExpression { Endpoint.Resource: var owner } && owner == spec.Resource)
-            .Set("ASPNETCORE_HTTP_PORTS", ComponentSpec.DotNetHttpPort.ToString(CultureInfo.InvariantCulture));
+            .Set("ASPNETCORE_HTTP_PORTS", string.Create(CultureInfo.InvariantCulture, $"{ComponentSpec.DotNetHttpPort};{MetricsPort}"))
+            .Set("Metrics__Port", MetricsPort.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The project's container: its image, readiness on /health, liveness on /alive, scratch space in /tmp.</summary>
+    /// <summary>The project's container: its image, readiness on /health, liveness on /alive (both on <paramref name="port"/>), the management port, scratch space in /tmp.</summary>
     public static V1Container Container(ComponentSpec spec, PublishContext context, V1ContainerPort port)
     {
         var container = ManifestBuilder.HttpContainer(spec, Image(spec, context), port, "/health", "/alive");
+        container.Ports = [port, MetricsContainerPort()];
         container.VolumeMounts = [ManifestBuilder.Mount(ManifestBuilder.TempVolume, "/tmp", readOnly: false)];
         return container;
     }
+
+    /// <summary>
+    /// The project's Service (<paramref name="port"/> and the management port) and its NetworkPolicies: its clients on
+    /// <paramref name="port"/>, Prometheus alone on the management port.
+    /// </summary>
+    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Network(ComponentSpec spec, PublishContext context, V1ContainerPort port,
+        IDictionary<string, string>? serviceAnnotations = null) =>
+    [
+        ManifestBuilder.Service(PublishContext.Identity(spec), [port, MetricsContainerPort()], annotations: serviceAnnotations),
+        NetworkPolicies.ForClients(spec, [port]),
+        NetworkPolicies.ForScrapers(spec, context, [MetricsContainerPort()]),
+    ];
 
     /// <summary>The image of the project: its annotation's setting (ApiImage, MarketFeedImage, AlertInboxImage) or the pinned default.</summary>
     public static string Image(ComponentSpec spec, PublishContext context) => context.Options.ImageOf(spec.Deployment.Image

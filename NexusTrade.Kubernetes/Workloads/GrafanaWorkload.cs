@@ -5,7 +5,7 @@ using static NexusTrade.Kubernetes.ManifestBuilder;
 
 namespace NexusTrade.Kubernetes;
 
-/// <summary>Grafana with the repository's provisioning and dashboards, its admin password from a Secret.</summary>
+/// <summary>Grafana with the repository's provisioning and dashboards, its admin password from a Secret (reset at every start).</summary>
 public static class GrafanaWorkload
 {
     private const string DashboardsDirectory = "/var/lib/grafana/dashboards";
@@ -49,7 +49,7 @@ public static class GrafanaWorkload
             LivenessProbe = HttpProbe("/api/health", port.Name, periodSeconds: 15, failureThreshold: 6),
             VolumeMounts =
             [
-                Mount("data", "/var/lib/grafana", readOnly: false),
+                Mount("data", GrafanaAdminPassword.DataDirectory, readOnly: false),
                 Mount("provisioning-datasources", "/etc/grafana/provisioning/datasources"),
                 Mount("provisioning-dashboards", "/etc/grafana/provisioning/dashboards"),
                 Mount("dashboards", DashboardsDirectory),
@@ -58,6 +58,8 @@ public static class GrafanaWorkload
             ],
         }, spec.Deployment.Budget);
 
+        var password = container.Env.SingleOrDefault(v => v.Name == GrafanaAdminPassword.PasswordVariable)
+            ?? throw new InvalidOperationException($"'{spec.Name}' has no {GrafanaAdminPassword.PasswordVariable}: give Grafana its admin password parameter.");
         var template = PodTemplate(identity, spec.Deployment.User, [container],
         [
             new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = storage.Metadata.Name } },
@@ -74,6 +76,8 @@ public static class GrafanaWorkload
             EmptyDir("logs"),
             EmptyDir(TempVolume),
         ]);
+        // Before the server: the admin password from the Secret at every start, not only at the first.
+        template.Spec.InitContainers = [GrafanaAdminPassword.InitContainer(container, password, identity.Namespace, spec.Deployment.Budget)];
         return
         [
             datasources,

@@ -42,6 +42,18 @@ public static class NetworkPolicies
     public static V1NetworkPolicy ForClients(ComponentSpec spec, IEnumerable<V1ContainerPort> ports) =>
         AllowIngress(PublishContext.Identity(spec), ports, spec.Deployment.OpenToCluster ? [AnyPodInCluster()] : [.. spec.Resource.KubernetesClients().Select(PodsOf)]);
 
+    /// <summary>
+    /// Admits only the model's Prometheus servers (the resources that declare scrape targets) to <paramref name="ports"/>:
+    /// a policy of its own (<c>&lt;name&gt;-metrics</c>), added to the component's others.
+    /// </summary>
+    public static V1NetworkPolicy ForScrapers(ComponentSpec spec, PublishContext context, IEnumerable<V1ContainerPort> ports)
+    {
+        var scrapers = context.Specs.Where(s => s.Resource.Annotations.OfType<ScrapeTargetAnnotation>().Any()).Select(s => PodsOf(s.Resource));
+        var policy = AllowIngress(PublishContext.Identity(spec), ports, [.. scrapers]);
+        policy.Metadata.Name = $"{spec.Name}-metrics";
+        return policy;
+    }
+
     /// <summary>The pods of a component, in the namespace it runs in (matched by the namespace's immutable name label).</summary>
     public static V1NetworkPolicyPeer PodsOf(IResource resource) => new()
     {

@@ -84,7 +84,9 @@ public static class PrometheusWorkload
     private static string RenderConfig(ComponentSpec prometheus)
     {
         var jobs = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>()
-            .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource), target.Endpoint.EndpointName))
+            .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource),
+                // .NET projects serve /metrics on their management port only.
+                target.Endpoint.Resource is ProjectResource ? DotNetProject.MetricsPortName : target.Endpoint.EndpointName))
             .Append(KubeStateMetricsWorkload.ScrapeJob(prometheus))
             .OrderBy(job => job.Job, StringComparer.Ordinal)
             .ToList();

@@ -27,8 +27,7 @@ public static class SimulatorWorkload
         return
         [
             Deployment(identity, PodTemplate(identity, spec.Deployment.User, [container], [EmptyDir(TempVolume)])),
-            Service(identity, [port]),
-            NetworkPolicies.ForClients(spec, [port]),
+            .. DotNetProject.Network(spec, context, port),
         ];
     }
 }

@@ -63,7 +63,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     [Fact]
     public async Task A_run_creates_namespaces_and_missing_secrets_applies_and_waits_for_every_rollout()
     {
-        var (exitCode, output) = await RunAsync("--context", "test-cluster", "--no-port-forward", "--timeout", "90s", "--manifests", published.Directory);
+        var (exitCode, output) = await RunAsync("--context", "test-cluster", "--no-port-forward", "--timeout", "90s", "--allow-placeholders", "--manifests", published.Directory);
 
         Assert.True(exitCode == 0, output);
         var calls = Calls();
@@ -84,6 +84,39 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
         Assert.True(calls.FindLastIndex(c => c.Contains("/secrets/", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("apply -k", StringComparison.Ordinal)));
         Assert.True(calls.FindIndex(c => c.Contains("apply -k", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("rollout status", StringComparison.Ordinal)));
         Assert.Contains("placeholder values (REPLACE_ME)", output);
+    }
+
+    [Fact]
+    public async Task A_first_run_creates_the_placeholder_secrets_then_refuses_to_apply_and_names_the_commands_that_fill_them()
+    {
+        var (exitCode, output) = await RunAsync("--no-port-forward", "--manifests", published.Directory);
+
+        Assert.True(exitCode != 0, output);
+        var calls = Calls();
+        Assert.Equal(5, calls.Count(c => c.StartsWith("apply -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(calls, c => c.StartsWith("apply -k", StringComparison.Ordinal) || c.StartsWith("rollout", StringComparison.Ordinal));
+        Assert.Contains("Secrets still hold placeholder values (REPLACE_ME); nothing else was applied", output);
+        Assert.Contains("kubectl create secret generic grafana-admin -n monitoring --from-file=admin-password=./admin-password --dry-run=client -o yaml | kubectl apply -f -", output);
+        Assert.Contains("kubectl create secret generic redis-auth -n nexustrade --from-file=password=./password", output);
+        Assert.Contains("kubectl create secret generic alertmanager-secrets -n monitoring --from-file=slack-webhook-url=./slack-webhook-url " +
+            "--from-file=pagerduty-routing-key=./pagerduty-routing-key --from-file=smtp-password=./smtp-password --from-file=deadmansswitch-url=./deadmansswitch-url", output);
+    }
+
+    [Fact]
+    public async Task An_existing_secret_with_a_placeholder_left_stops_the_deploy_before_anything_is_applied()
+    {
+        var (exitCode, output) = await RunAsync(new Dictionary<string, string>
+            {
+                ["KUBECTL_STUB_SECRETS_EXIST"] = "true",
+                // As kubectl prints .data: base64 values, here one real and one still REPLACE_ME.
+                ["KUBECTL_STUB_SECRET_DATA"] = """{"admin-password":"UkVQTEFDRV9NRQ==","other":"c2VjcmV0LXZhbHVl"}""",
+            },
+            "--no-port-forward", "--manifests", published.Directory);
+
+        Assert.True(exitCode != 0, output);
+        Assert.Contains("kubectl create secret generic grafana-admin -n monitoring --from-file=admin-password=./admin-password --dry-run=client", output);
+        Assert.DoesNotContain("--from-file=other=", output);
+        Assert.DoesNotContain(Calls(), c => c.StartsWith("apply -k", StringComparison.Ordinal) || c.Contains("/secrets/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -149,15 +182,20 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
 
     private List<string> Calls() => File.Exists(Log) ? [.. File.ReadAllLines(Log)] : [];
 
-    /// <summary>A kubectl that answers like a reachable cluster where nothing is deployed yet.</summary>
+    /// <summary>
+    /// A kubectl that answers like a reachable cluster where nothing is deployed yet (KUBECTL_STUB_SECRETS_EXIST=true: the
+    /// Secrets exist, filled unless KUBECTL_STUB_SECRET_DATA says otherwise).
+    /// </summary>
     private const string StubScript = $$"""
         #!/usr/bin/env bash
         printf '%s\n' "$*" >> "$KUBECTL_STUB_LOG"
+        filled='{"password":"c2VjcmV0LXZhbHVl"}'
         case " $* " in
           *" config current-context "*) echo {{StubContext}} ;;
           *" config get-contexts "*) printf 'CURRENT   NAME\n*         %s\n' "${@: -1}" ;;
           *" create namespace "*) printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: stub\n' ;;
           *" apply -f - "*) cat >/dev/null; echo "namespace/stub configured" ;;
+          *" get secret "*" jsonpath={.data} "*) printf '%s' "${KUBECTL_STUB_SECRET_DATA:-$filled}" ;;
           *" get secret "*)
             if [ "${KUBECTL_STUB_SECRETS_EXIST:-false}" = true ]; then echo "secret found"; else echo 'Error from server (NotFound): secrets not found' >&2; exit 1; fi ;;
           *" rollout status "*) echo "successfully rolled out" ;;

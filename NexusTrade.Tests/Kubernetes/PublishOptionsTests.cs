@@ -11,7 +11,8 @@ public sealed class PublishOptionsTests : IDisposable
     public async Task Include_simulators_deploys_them_hardened_and_points_the_providers_at_them()
     {
         await PublishedManifests.PublishAsync(_directory,
-            "--NexusTrade:Kubernetes:IncludeSimulators=true", "--NexusTrade:Kubernetes:ApiImage=registry.example/nexustrade/api:2.3.4");
+            "--NexusTrade:Kubernetes:IncludeSimulators=true", "--NexusTrade:Kubernetes:ApiImage=registry.example/nexustrade/api:2.3.4",
+            "--NexusTrade:Kubernetes:TrustedProxyNetworks=10.42.0.0/16, 192.168.10.0/24");
         var (_, objects) = PublishedManifests.Load(_directory);
         var workloads = objects.Select(o => Workload.From(o.Object)).OfType<Workload>().ToList();
 
@@ -21,6 +22,7 @@ public sealed class PublishOptionsTests : IDisposable
             Assert.Equal("nexustrade", workload.Namespace);
             Assert.Contains(objects, o => o.Object is V1Service && o.Name == simulator && o.Namespace == "nexustrade");
             Assert.Contains(objects, o => o.Object is V1NetworkPolicy && o.Name == simulator);
+            ManagementPortTests.AssertMetricsOnlyForPrometheus(objects, simulator);
         }
         WorkloadHardening.AssertHardened(workloads);
 
@@ -28,6 +30,8 @@ public sealed class PublishOptionsTests : IDisposable
         Assert.Equal("http://marketfeed-primary.nexustrade.svc:8080", settings["MarketData__Providers__0__BaseUrl"]);
         Assert.Equal("http://marketfeed-secondary.nexustrade.svc:8080", settings["MarketData__Providers__1__BaseUrl"]);
         Assert.Equal("registry.example/nexustrade/api:2.3.4", workloads.Single(w => w.Name == "api").Pod.Containers.Single().Image);
+        Assert.Equal("10.42.0.0/16", settings["ClientIdentity__TrustedNetworks__0"]);
+        Assert.Equal("192.168.10.0/24", settings["ClientIdentity__TrustedNetworks__1"]);
     }
 
     [Fact]

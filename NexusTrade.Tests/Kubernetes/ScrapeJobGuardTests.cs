@@ -44,7 +44,7 @@ public sealed class ScrapeJobGuardTests(PublishedManifests published, ITestOutpu
         }
     }
 
-    private static List<string> JobNames(string prometheusYaml)
+    internal static List<string> JobNames(string prometheusYaml)
     {
         var yaml = new YamlStream();
         yaml.Load(new StringReader(prometheusYaml));
