@@ -15,6 +15,8 @@ public static class AlertmanagerComponent
         StackRuntime runtime, IResourceBuilder<ProjectResource> inbox)
     {
         var etc = runtime.State(name, "etc");
+        // Validated here, at model build, so that a typo stops the AppHost with the key's name.
+        var marketHours = MarketHoursProfile.Parse(builder.Configuration[MarketHoursProfile.ConfigurationKey]);
         var configFile = Path.Combine(etc, "alertmanager.yml");
         if (runtime.IsHost)
         {
@@ -27,7 +29,7 @@ public static class AlertmanagerComponent
                 // No gossip port: a single local instance, and nothing listens beyond loopback.
                 context.Args.Add(AlertmanagerSettings.NoClusterArg);
             });
-            return process.WithLocalDelivery(runtime, etc, inbox);
+            return process.WithLocalDelivery(runtime, etc, inbox, marketHours);
         }
 
         return builder.AddPinnedContainer(name, ContainerImages.Alertmanager, 9093)
@@ -35,15 +37,15 @@ public static class AlertmanagerComponent
                 .WithVolume("nexustrade-alertmanager-data", "/alertmanager")
                 .WithArgs("--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg)
                 .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
-                .WithLocalDelivery(runtime, etc, inbox);
+                .WithLocalDelivery(runtime, etc, inbox, marketHours);
     }
 
     private static IResourceBuilder<T> WithLocalDelivery<T>(this IResourceBuilder<T> alertmanager, StackRuntime runtime, string etc,
-        IResourceBuilder<ProjectResource> inbox) where T : IResourceWithEndpoints, IResourceWithWaitSupport
+        IResourceBuilder<ProjectResource> inbox, MarketHours marketHours) where T : IResourceWithEndpoints, IResourceWithWaitSupport
     {
         alertmanager.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(alertmanager.Resource, async (_, cancellationToken) =>
         {
-            var delivery = AlertmanagerLocalProfile.ForInbox(inbox.Resource, runtime);
+            var delivery = AlertmanagerLocalProfile.ForInbox(inbox.Resource, runtime, marketHours);
             await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
         });
         inbox.WithKubernetesClient(alertmanager);

@@ -18,9 +18,13 @@ public static class AlertmanagerLocalProfile
     public static readonly TimeSpan MaxGroupWait = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxGroupInterval = TimeSpan.FromSeconds(10);
 
-    public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl);
+    public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl)
+    {
+        /// <summary>Which exchange calendar the local Alertmanager routes market-data alerts by (see <see cref="MarketHours"/>).</summary>
+        public MarketHours MarketHours { get; init; } = MarketHours.Open;
+    }
 
-    public static LocalDelivery ForInbox(IResourceWithEndpoints inbox, StackRuntime runtime)
+    public static LocalDelivery ForInbox(IResourceWithEndpoints inbox, StackRuntime runtime, MarketHours marketHours = MarketHours.Open)
     {
         var http = new EndpointReference(inbox, "http");
         var smtp = new EndpointReference(inbox, "smtp");
@@ -40,7 +44,7 @@ public static class AlertmanagerLocalProfile
                 ["pagerduty-routing-key"] = "local0routing0key0000000000000000",
                 ["smtp-password"] = "local-inbox-accepts-any-password",
             },
-            $"{baseUrl}/webhook");
+            $"{baseUrl}/webhook") { MarketHours = marketHours };
     }
 
     /// <summary>Writes <c>alertmanager.yml</c>, <c>secrets/</c> and <c>templates/</c> into <paramref name="etc"/>.</summary>
@@ -66,6 +70,8 @@ public static class AlertmanagerLocalProfile
         {
             CapGroupTimers(routeNode);
         }
+
+        MarketHoursProfile.Apply(root, delivery.MarketHours);
 
         // Webhook URLs are per receiver (Alertmanager 0.25 has no url_file for webhooks), so each is pointed at the inbox.
         if (root.Children.TryGetValue(new YamlScalarNode("receivers"), out var receivers) && receivers is YamlSequenceNode receiverList)
