@@ -31,9 +31,6 @@ public static class Problems
     public static ProblemHttpResult Unavailable(string title, string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, "quote-unavailable", title, detail);
 
-    public static ProblemHttpResult TooManyConnections(string detail) =>
-        Create(StatusCodes.Status503ServiceUnavailable, "too-many-connections", "Too many connections", detail);
-
     public static ProblemHttpResult RateLimited(string detail) =>
         Create(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests", detail);
 

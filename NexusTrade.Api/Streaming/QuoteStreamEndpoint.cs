@@ -18,8 +18,9 @@ public static class QuoteStreamEndpoint
             .WithTags("Quotes")
             .WithSummary("Live quotes over a WebSocket")
             .WithDescription("Send {\"action\":\"subscribe\",\"symbols\":[...]}, unsubscribe or ping; the server answers ack or pong and pushes "
-                + "{\"type\":\"quote\",...} when a subscribed quote changes. 400 without a WebSocket upgrade, 503 with Retry-After at the connection cap.")
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
+                + "{\"type\":\"quote\",...} when a subscribed quote changes. 400 without a WebSocket upgrade; at the connection cap the upgrade is accepted and closed at once with 1013 "
+                + "(try again later, reason \"server at capacity: retry in 5 s\").")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return endpoints;
     }
 
@@ -33,8 +34,8 @@ public static class QuoteStreamEndpoint
         if (!hub.TryOpenConnection())
         {
             metrics.WebSocketRejected();
-            context.Response.Headers.RetryAfter = "5";
-            return Problems.TooManyConnections($"The server holds its maximum of {options.Value.MaxConnections} WebSocket connections; retry later.");
+            await RejectAtCapacityAsync(context);
+            return TypedResults.Empty;
         }
 
         try
@@ -46,6 +47,26 @@ public static class QuoteStreamEndpoint
         finally
         {
             hub.ReleaseConnection();
+        }
+    }
+
+    /// <summary>
+    /// Accepts the upgrade only to close it with 1013: a WebSocket client (a browser above all) sees the close code and
+    /// reason, whereas a refused upgrade reaches its code as a bare "connection failed". The reason carries the retry hint
+    /// the former 503's Retry-After gave. The connection never counts as opened (only <c>websocket_rejected_total</c>).
+    /// </summary>
+    private static async Task RejectAtCapacityAsync(HttpContext context)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.CloseAsync(StreamClose.AtConnectionCapacity.Status, StreamClose.AtConnectionCapacity.Reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        {
+            // The client went away or never answered the close: nothing more is owed to it.
         }
     }
 }

@@ -32,6 +32,9 @@ public sealed record StreamClose(WebSocketCloseStatus Status, string Reason, Dis
     public static readonly StreamClose AtSymbolCapacity = new(TryAgainLater, "server is streaming its maximum number of symbols: try again later",
         DisconnectReason.PolicyViolation);
 
+    /// <summary>The connection cap (<c>QuoteStream:MaxConnections</c>) is reached: sent right after the upgrade.</summary>
+    public static readonly StreamClose AtConnectionCapacity = new(TryAgainLater, "server at capacity: retry in 5 s", DisconnectReason.PolicyViolation);
+
     /// <summary>Replies piled up unread (the reply queue is full, or stayed full for a whole send timeout).</summary>
     public static readonly StreamClose RepliesNotRead = SlowConsumer("slow consumer: replies are not being read");
 

@@ -15,13 +15,15 @@ public static class AlertmanagerComponent
         StackRuntime runtime, IResourceBuilder<ProjectResource> inbox)
     {
         var etc = runtime.State(name, "etc");
+        // Validated here, at model build, so that a typo stops the AppHost with the key's name.
+        var marketHours = MarketHoursProfile.Parse(builder.Configuration[MarketHoursProfile.ConfigurationKey]);
         var configFile = Path.Combine(etc, "alertmanager.yml");
         if (runtime.IsHost)
         {
             var process = builder.AddHostProcess(name, "prometheus-alertmanager", runtime.State(name));
             process.WithArgs(context =>
             {
-                context.Args.Add(LocalConfigArgument(process.Resource, configFile, etc, runtime, inbox));
+                context.Args.Add(LocalConfigArgument(process.Resource, configFile, etc, runtime, inbox, marketHours));
                 context.Args.Add($"--storage.path={runtime.State(name, "data")}");
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
                 // No gossip port: a single local instance, and nothing listens beyond loopback.
@@ -34,7 +36,7 @@ public static class AlertmanagerComponent
         return container
                 .WithBindMount(etc, "/etc/alertmanager", isReadOnly: true)
                 .WithVolume(runtime.Volume("alertmanager-data"), "/alertmanager")
-                .WithArgs(LocalConfigArgument(container.Resource, "/etc/alertmanager/alertmanager.yml", etc, runtime, inbox),
+                .WithArgs(LocalConfigArgument(container.Resource, "/etc/alertmanager/alertmanager.yml", etc, runtime, inbox, marketHours),
                     "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg)
                 .WithLocalDelivery(runtime, inbox);
     }
@@ -44,10 +46,10 @@ public static class AlertmanagerComponent
     /// as DCP allocated them (through the container tunnel for a container).
     /// </summary>
     private static RenderedConfigArgument LocalConfigArgument(IResource alertmanager, string configFile, string etc, StackRuntime runtime,
-        IResourceBuilder<ProjectResource> inbox) =>
+        IResourceBuilder<ProjectResource> inbox, MarketHours marketHours) =>
         new($"--config.file={configFile}", async cancellationToken =>
         {
-            var delivery = await AlertmanagerLocalProfile.ForInboxAsync(alertmanager, inbox.Resource, runtime, cancellationToken);
+            var delivery = await AlertmanagerLocalProfile.ForInboxAsync(alertmanager, inbox.Resource, runtime, marketHours, cancellationToken);
             await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
         }, [inbox.GetEndpoint(StackResourceExtensions.HttpEndpoint), inbox.GetEndpoint(AlertmanagerLocalProfile.SmtpEndpoint)]);
 

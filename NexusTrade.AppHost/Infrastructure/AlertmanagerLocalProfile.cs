@@ -22,11 +22,15 @@ public static class AlertmanagerLocalProfile
 
     /// <param name="RemovedGlobal">Keys taken out of the <c>global</c> section.</param>
     public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl,
-        IReadOnlyList<string> RemovedGlobal);
+        IReadOnlyList<string> RemovedGlobal)
+    {
+        /// <summary>Which exchange calendar the local Alertmanager routes market-data alerts by (see <see cref="MarketHours"/>).</summary>
+        public MarketHours MarketHours { get; init; } = MarketHours.Open;
+    }
 
     /// <summary>The inbox's addresses as Alertmanager reaches them: over loopback, or through the container tunnel (it waits for the inbox).</summary>
     public static async Task<LocalDelivery> ForInboxAsync(IResource alertmanager, IResourceWithEndpoints inbox, StackRuntime runtime,
-        CancellationToken cancellationToken)
+        MarketHours marketHours, CancellationToken cancellationToken)
     {
         var http = await new EndpointReference(inbox, StackResourceExtensions.HttpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
         var smtp = await new EndpointReference(inbox, SmtpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
@@ -47,7 +51,7 @@ public static class AlertmanagerLocalProfile
             $"{baseUrl}/webhook",
             // Go's SMTP client sends a password over plain TCP only to a loopback host; a container reaches the inbox
             // through the tunnel (aspire.dev.internal), so it sends its mail without logging in (the inbox needs no login).
-            runtime.IsHost ? [] : ["smtp_auth_username", "smtp_auth_password_file"]);
+            runtime.IsHost ? [] : ["smtp_auth_username", "smtp_auth_password_file"]) { MarketHours = marketHours };
     }
 
     /// <summary>Writes <c>alertmanager.yml</c>, <c>secrets/</c> and <c>templates/</c> into <paramref name="etc"/>.</summary>
@@ -77,6 +81,8 @@ public static class AlertmanagerLocalProfile
         {
             CapGroupTimers(routeNode);
         }
+
+        MarketHoursProfile.Apply(root, delivery.MarketHours);
 
         // Webhook URLs are per receiver (Alertmanager 0.25 has no url_file for webhooks), so each is pointed at the inbox.
         if (root.Children.TryGetValue(new YamlScalarNode("receivers"), out var receivers) && receivers is YamlSequenceNode receiverList)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NexusTrade.Tests.Infrastructure;
@@ -368,56 +367,6 @@ public sealed class DashboardLintTests
     }
 
     [Fact]
-    public void Thresholds_match_the_alert_thresholds()
-    {
-        var problems = new List<string>();
-        foreach (var dashboard in AllDashboards.Value)
-        {
-            foreach (var panel in DashboardQueries.EnumeratePanels(dashboard.Root))
-            {
-                var title = Str(panel, "title") ?? string.Empty;
-                var unit = TryProp(panel, "fieldConfig", out var fc) && TryProp(fc, "defaults", out var d) ? Str(d, "unit") : null;
-                var steps = ThresholdSteps(panel);
-                var location = $"{dashboard.Uid} / {title}";
-
-                if (title.Contains("error ratio", StringComparison.OrdinalIgnoreCase))
-                {
-                    Expect(location, steps, 0.01, 0.05);
-                }
-                else if (title.Contains("hit ratio", StringComparison.OrdinalIgnoreCase))
-                {
-                    Expect(location, steps, 0.8);
-                }
-                else if (unit == "percentunit"
-                         && (title.Contains("CPU", StringComparison.OrdinalIgnoreCase) || title.Contains("memory", StringComparison.OrdinalIgnoreCase)))
-                {
-                    Expect(location, steps, 0.8, 0.9);
-                }
-                else if (unit == "s" && title.Contains("p99", StringComparison.Ordinal)
-                         && title.Contains("latency", StringComparison.OrdinalIgnoreCase)
-                         && !title.StartsWith("Cache", StringComparison.Ordinal))
-                {
-                    Expect(location, steps, 0.5, 1.0);
-                }
-            }
-        }
-
-        Report("thresholds", problems);
-
-        void Expect(string panelName, IReadOnlyCollection<double> actual, params double[] expected)
-        {
-            foreach (var value in expected)
-            {
-                if (!actual.Any(a => Math.Abs(a - value) < 1e-9))
-                {
-                    problems.Add($"{panelName}: missing threshold step {value.ToString(CultureInfo.InvariantCulture)} "
-                                 + $"(has {string.Join(", ", actual.Select(a => a.ToString(CultureInfo.InvariantCulture)))})");
-                }
-            }
-        }
-    }
-
-    [Fact]
     public void Datasource_provisioning_matches_the_dashboards()
     {
         var problems = new List<string>();
@@ -600,22 +549,6 @@ public sealed class DashboardLintTests
 
     private static IEnumerable<JsonElement> Variables(JsonElement dashboard) =>
         TryProp(dashboard, "templating", out var templating) ? Items(templating, "list") : Enumerable.Empty<JsonElement>();
-
-    private static IReadOnlyCollection<double> ThresholdSteps(JsonElement panel)
-    {
-        if (!TryProp(panel, "fieldConfig", out var fieldConfig) || !TryProp(fieldConfig, "defaults", out var defaults)
-            || !TryProp(defaults, "thresholds", out var thresholds))
-        {
-            return System.Array.Empty<double>();
-        }
-
-        return Items(thresholds, "steps")
-            .Select(static s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number
-                ? v.GetDouble()
-                : double.NaN)
-            .Where(static v => !double.IsNaN(v))
-            .ToList();
-    }
 
     private static IEnumerable<string> AllStrings(JsonElement element)
     {

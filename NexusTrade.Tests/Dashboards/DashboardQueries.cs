@@ -131,6 +131,22 @@ public static class DashboardQueries
         return queries;
     }
 
+    /// <summary>The threshold step values of a panel (<c>fieldConfig.defaults.thresholds.steps[].value</c>), without the base step.</summary>
+    public static List<double> ThresholdSteps(JsonElement panel)
+    {
+        if (!panel.TryGetProperty("fieldConfig", out var fieldConfig) || !fieldConfig.TryGetProperty("defaults", out var defaults)
+            || !defaults.TryGetProperty("thresholds", out var thresholds) || !thresholds.TryGetProperty("steps", out var steps)
+            || steps.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return steps.EnumerateArray()
+            .Where(static s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number)
+            .Select(static s => s.GetProperty("value").GetDouble())
+            .ToList();
+    }
+
     /// <summary>
     /// Every panel of a dashboard, depth first: top-level panels, rows, and the panels nested in (collapsed) rows.
     /// </summary>

@@ -22,7 +22,7 @@ public sealed class ContainerAlertDeliveryTests(ContainerStackFixture stack, ITe
 [Collection(ContainerStackCollection.Name)]
 [Trait("Category", "ContainerMode")]
 [Trait("Category", "Stack")]
-public sealed class ContainerMonitoringRestartTests(ContainerStackFixture stack) : MonitoringRestartChecks(stack);
+public sealed class ContainerMonitoringRestartTests(ContainerStackFixture stack, Xunit.Abstractions.ITestOutputHelper output) : MonitoringRestartChecks(stack, output);
 
 [Collection(ContainerStackCollection.Name)]
 [Trait("Category", "ContainerMode")]
