@@ -18,6 +18,8 @@ public static class KubernetesPublishing
     /// <param name="images">The image overrides the app model was built with (NexusTrade:Images), for the images the model does not hold.</param>
     public static IDistributedApplicationBuilder AddKubernetesManifests(this IDistributedApplicationBuilder builder, ContainerImageOverrides images)
     {
+        // Validated at start-up: a failing publish step alone still lets the AppHost exit with 0.
+        KubernetesPublishingOptions.From(builder.Configuration, images);
         builder.Pipeline.AddStep(StepName, context => PublishAsync(builder, images, context), requiredBy: WellKnownPipelineSteps.Publish);
         return builder;
     }

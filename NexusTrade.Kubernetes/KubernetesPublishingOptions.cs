@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace NexusTrade.Kubernetes;
 
-/// <summary>What the Kubernetes publisher cannot read from the app model: images of the .NET projects and the optional parts.</summary>
+/// <summary>What the Kubernetes publisher cannot read from the app model: images of the .NET projects, external URLs and the optional parts.</summary>
 public sealed record KubernetesPublishingOptions(
     IReadOnlyDictionary<string, string> ProjectImages,
     bool IncludeSimulators,
@@ -24,6 +24,18 @@ public sealed record KubernetesPublishingOptions(
 
     private static readonly ProjectImage[] KnownImages = [ProjectImage.Api, ProjectImage.MarketFeed, ProjectImage.AlertInbox];
 
+    /// <summary>
+    /// Where people reach Prometheus (<c>PrometheusExternalUrl</c>): the links in alerts (graph, source) point there;
+    /// unset, they point at its Service.
+    /// </summary>
+    public Uri? PrometheusExternalUrl { get; init; }
+
+    /// <summary>Where people reach Alertmanager (<c>AlertmanagerExternalUrl</c>): the silence links of notifications.</summary>
+    public Uri? AlertmanagerExternalUrl { get; init; }
+
+    /// <summary>Optional remote_write of both Prometheus replicas (<c>RemoteWrite:Url</c>, <c>RemoteWrite:BasicAuthSecret</c>).</summary>
+    public RemoteWriteTarget? RemoteWrite { get; init; }
+
     /// <param name="images">NexusTrade:Images as the app model was built with it (its containers already carry their images).</param>
     public static KubernetesPublishingOptions From(IConfiguration configuration, ContainerImageOverrides? images = null)
     {
@@ -35,7 +47,12 @@ public sealed record KubernetesPublishingOptions(
                 .Where(child => NonEmpty(child.Value) is not null)
                 .ToDictionary(child => child.Key, child => child.Value!, StringComparer.Ordinal),
             Images: images ?? ContainerImageOverrides.None,
-            TrustedProxyNetworks: Networks(section["TrustedProxyNetworks"] ?? DefaultTrustedProxyNetwork));
+            TrustedProxyNetworks: Networks(section["TrustedProxyNetworks"] ?? DefaultTrustedProxyNetwork))
+        {
+            PrometheusExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "PrometheusExternalUrl", Section),
+            AlertmanagerExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "AlertmanagerExternalUrl", Section),
+            RemoteWrite = PublishedEndpoints.RemoteWrite(section),
+        };
     }
 
     private static List<string> Networks(string value)

@@ -7,7 +7,7 @@ using static NexusTrade.Kubernetes.ManifestBuilder;
 namespace NexusTrade.Kubernetes;
 
 /// <summary>
-/// Alertmanager with the repository's prometheus/alertmanager.yml (in a Secret: a route tree may carry inline
+/// Alertmanager, three replicas in one gossip cluster, with the repository's prometheus/alertmanager.yml (in a Secret: a route tree may carry inline
 /// credentials), its templates, and the receivers' credentials as files under /etc/alertmanager/secrets/.
 /// </summary>
 public static class AlertmanagerWorkload
@@ -33,6 +33,8 @@ public static class AlertmanagerWorkload
     {
         var identity = PublishContext.Identity(spec);
         var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        // Gossip (silences, notification log, membership) runs over TCP and UDP on the same port.
+        V1ContainerPort[] gossip = [Port("gossip-tcp", HighAvailability.GossipPort), Port("gossip-udp", HighAvailability.GossipPort, "UDP")];
         foreach (var key in ReceiverSecrets) context.Secrets.Declare(key);
         var secrets = ReceiverSecrets[0].Secret;
 
@@ -48,9 +50,15 @@ public static class AlertmanagerWorkload
         {
             Name = spec.Name,
             Image = spec.Image,
-            // The config where the Secret is mounted; no gossip port: one replica.
-            Args = [$"--config.file={Root}config/alertmanager.yml", "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg],
-            Ports = [port],
+            // The config where the Secret is mounted, and a gossip cluster of every replica.
+            Args =
+            [
+                $"--config.file={Root}config/alertmanager.yml", "--storage.path=/alertmanager",
+                .. ClusterArgs(spec.Name, ClusterServiceName(spec), identity.Namespace),
+                .. ExternalUrlArgs(spec, port, context.Options.AlertmanagerExternalUrl),
+            ],
+            Env = [PodFieldEnv("POD_IP", "status.podIP")],
+            Ports = [port, .. gossip],
             ReadinessProbe = HttpProbe("/-/ready", port.Name),
             LivenessProbe = HttpProbe("/-/healthy", port.Name, failureThreshold: 6),
             VolumeMounts =
@@ -67,15 +75,43 @@ public static class AlertmanagerWorkload
             SecretVolume("config", config.Metadata.Name),
             SecretVolume("secrets", secrets),
             ConfigMapVolume("templates", templates.Metadata.Name),
-        ]);
+        ]).SpreadAcrossNodes(identity);
         return
         [
             config,
             templates,
-            StatefulSet(identity, template, ClaimTemplate(identity, "data", "2Gi")),
+            StatefulSet(identity, template, HighAvailability.AlertmanagerReplicas, ClusterServiceName(spec), ClaimTemplate(identity, "data", "2Gi")),
+            Availability.DisruptionBudget(identity),
             Service(identity, [port]),
+            ClusterService(spec, identity, gossip),
             NetworkPolicies.ForClients(spec, [port]),
+            // Gossip from the other members only: a pod that could join could also delete every silence.
+            NetworkPolicies.BetweenPeers(spec, ClusterServiceName(spec), gossip),
         ];
+    }
+
+    /// <summary>The headless Service that gives each replica its peer address, <c>alertmanager-N.alertmanager-cluster.monitoring.svc</c>.</summary>
+    public static string ClusterServiceName(ComponentSpec spec) => $"{spec.Name}-cluster";
+
+    /// <summary>Listens and advertises on the pod's IP; every replica (itself included, which it ignores) is a peer.</summary>
+    public static IEnumerable<string> ClusterArgs(string name, string clusterService, string @namespace) =>
+    [
+        $"--cluster.listen-address=[$(POD_IP)]:{HighAvailability.GossipPort}",
+        $"--cluster.advertise-address=[$(POD_IP)]:{HighAvailability.GossipPort}",
+        .. Enumerable.Range(0, HighAvailability.AlertmanagerReplicas)
+            .Select(i => $"--cluster.peer={name}-{i}.{clusterService}.{@namespace}.svc:{HighAvailability.GossipPort}"),
+    ];
+
+    /// <summary>
+    /// Headless, with the gossip ports only (so that no scrape or alerting discovery, which keeps port "http", finds it)
+    /// and not-ready pods published: a starting replica must find its peers before it can become ready.
+    /// </summary>
+    private static V1Service ClusterService(ComponentSpec spec, Identity identity, IEnumerable<V1ContainerPort> gossip)
+    {
+        var service = Service(identity with { Name = ClusterServiceName(spec) }, gossip, headless: true);
+        service.Spec.Selector = identity.SelectorLabels();
+        service.Spec.PublishNotReadyAddresses = true;
+        return service;
     }
 
     /// <summary>prometheus/alertmanager.yml exactly as committed; a minimal stand-in (logged) while it does not exist.</summary>

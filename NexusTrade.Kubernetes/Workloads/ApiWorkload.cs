@@ -6,7 +6,7 @@ using static NexusTrade.Kubernetes.ManifestBuilder;
 
 namespace NexusTrade.Kubernetes;
 
-/// <summary>The market-data API in namespace nexustrade: two replicas, settings in a ConfigMap, credentials from Secrets.</summary>
+/// <summary>The market-data API in namespace nexustrade: two to six replicas (CPU), settings in a ConfigMap, credentials from Secrets.</summary>
 public static class ApiWorkload
 {
     /// <summary>Deploys the project as the API, reachable from any pod of the cluster.</summary>
@@ -38,11 +38,15 @@ public static class ApiWorkload
 
         // /metrics answers on the management port only (DotNetProject), which the NetworkPolicy opens to Prometheus alone.
         var scrape = ScrapeAnnotations(DotNetProject.MetricsPort);
-        var template = PodTemplate(identity, spec.Deployment.User, [container], [EmptyDir(TempVolume)], annotations: scrape);
+        var template = PodTemplate(identity, spec.Deployment.User, [container], [EmptyDir(TempVolume)], annotations: scrape).SpreadAcrossNodes(identity);
         return
         [
             config,
-            Deployment(identity, template, replicas: 2),
+            // The HPA's minimum also as the Deployment's count: two pods even on a cluster without metrics-server (a
+            // re-apply resets a scaled-up count to it; the HPA scales up again within its sync period).
+            Deployment(identity, template, replicas: HighAvailability.ApiMinReplicas),
+            Availability.CpuAutoscaler(identity, HighAvailability.ApiMinReplicas, HighAvailability.ApiMaxReplicas, HighAvailability.ApiCpuUtilizationPercent),
+            Availability.DisruptionBudget(identity),
             .. DotNetProject.Network(spec, context, port, scrape),
         ];
     }

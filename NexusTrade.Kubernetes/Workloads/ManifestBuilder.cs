@@ -109,14 +109,24 @@ public static class ManifestBuilder
     }.Initialize();
 
     /// <summary>A single-replica StatefulSet whose data lives on the claims of <paramref name="claims"/> (one PVC per pod).</summary>
-    public static V1StatefulSet StatefulSet(Identity identity, V1PodTemplateSpec template, params V1PersistentVolumeClaim[] claims) => new V1StatefulSet
+    public static V1StatefulSet StatefulSet(Identity identity, V1PodTemplateSpec template, params V1PersistentVolumeClaim[] claims) =>
+        StatefulSet(identity, template, replicas: 1, serviceName: identity.Name, claims);
+
+    /// <summary>
+    /// A StatefulSet of <paramref name="replicas"/> pods (<c>name-0</c>, <c>name-1</c>, …), each with its own claims,
+    /// governed by <paramref name="serviceName"/>. Several replicas start in parallel: peers that look for each other
+    /// (Alertmanager's gossip) must not wait for one another to be ready.
+    /// </summary>
+    public static V1StatefulSet StatefulSet(Identity identity, V1PodTemplateSpec template, int replicas, string serviceName,
+        params V1PersistentVolumeClaim[] claims) => new V1StatefulSet
     {
         Metadata = identity.Meta(),
         Spec = new V1StatefulSetSpec
         {
-            Replicas = 1,
+            Replicas = replicas,
+            PodManagementPolicy = replicas > 1 ? "Parallel" : null,
             RevisionHistoryLimit = 3,
-            ServiceName = identity.Name,
+            ServiceName = serviceName,
             Selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() },
             Template = template,
             VolumeClaimTemplates = claims.ToList(),
@@ -150,12 +160,12 @@ public static class ManifestBuilder
                 Type = "ClusterIP",
                 ClusterIP = headless ? "None" : null,
                 Selector = identity.SelectorLabels(),
-                Ports = ports.Select(p => new V1ServicePort { Name = p.Name, Port = p.ContainerPort, TargetPort = p.Name, Protocol = "TCP" }).ToList(),
+                Ports = ports.Select(p => new V1ServicePort { Name = p.Name, Port = p.ContainerPort, TargetPort = p.Name, Protocol = p.Protocol ?? "TCP" }).ToList(),
             },
         }.Initialize();
     }
 
-    public static V1ContainerPort Port(string name, int port) => new() { Name = name, ContainerPort = port, Protocol = "TCP" };
+    public static V1ContainerPort Port(string name, int port, string protocol = "TCP") => new() { Name = name, ContainerPort = port, Protocol = protocol };
 
     public static V1Probe HttpProbe(string path, string port, int periodSeconds = 10, int failureThreshold = 3) => new()
     {
@@ -172,6 +182,23 @@ public static class ManifestBuilder
         Name = name,
         ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret.Secret, Key = secret.Key } },
     };
+
+    /// <summary>A variable set from the pod's own metadata (<c>metadata.name</c>, <c>status.podIP</c>).</summary>
+    public static V1EnvVar PodFieldEnv(string name, string fieldPath) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = fieldPath } },
+    };
+
+    /// <summary>
+    /// <c>--web.external-url</c> (where people reach the component: <paramref name="configured"/>, else its Service) and
+    /// <c>--web.route-prefix=/</c>, so that probes, scrapes and peers keep using / whatever path an ingress adds.
+    /// </summary>
+    public static IEnumerable<string> ExternalUrlArgs(ComponentSpec spec, V1ContainerPort port, Uri? configured) =>
+    [
+        $"--web.external-url={configured?.ToString() ?? $"http://{ClusterTopology.ServiceHost(spec.Resource)}:{port.ContainerPort}/"}",
+        "--web.route-prefix=/",
+    ];
 
     public static V1VolumeMount Mount(string volume, string path, bool readOnly = true) =>
         new() { Name = volume, MountPath = path, ReadOnlyProperty = readOnly };

@@ -17,9 +17,19 @@ public static class NetworkPolicies
     }.Initialize();
 
     /// <summary>Admits <paramref name="from"/> to the pods of <paramref name="target"/> on <paramref name="ports"/>.</summary>
-    public static V1NetworkPolicy AllowIngress(Identity target, IEnumerable<V1ContainerPort> ports, params V1NetworkPolicyPeer[] from) => new V1NetworkPolicy
+    public static V1NetworkPolicy AllowIngress(Identity target, IEnumerable<V1ContainerPort> ports, params V1NetworkPolicyPeer[] from) =>
+        AllowIngress(target, target.Name, ports, from);
+
+    /// <summary>
+    /// Admits the component's own pods to each other on <paramref name="ports"/> (TCP or UDP, as declared): a cluster's
+    /// peer port, open to its members only. Named <paramref name="name"/>, beside the component's client policy.
+    /// </summary>
+    public static V1NetworkPolicy BetweenPeers(ComponentSpec spec, string name, IEnumerable<V1ContainerPort> ports) =>
+        AllowIngress(PublishContext.Identity(spec), name, ports, PodsOf(spec.Resource));
+
+    private static V1NetworkPolicy AllowIngress(Identity target, string name, IEnumerable<V1ContainerPort> ports, params V1NetworkPolicyPeer[] from) => new V1NetworkPolicy
     {
-        Metadata = target.Meta(),
+        Metadata = target.Meta(name),
         Spec = new V1NetworkPolicySpec
         {
             PodSelector = new V1LabelSelector { MatchLabels = target.SelectorLabels() },
@@ -29,7 +39,7 @@ public static class NetworkPolicies
                 new V1NetworkPolicyIngressRule
                 {
                     FromProperty = from.ToList(),
-                    Ports = ports.Select(p => new V1NetworkPolicyPort { Port = p.ContainerPort, Protocol = "TCP" }).ToList(),
+                    Ports = ports.Select(p => new V1NetworkPolicyPort { Port = p.ContainerPort, Protocol = p.Protocol ?? "TCP" }).ToList(),
                 },
             ],
         },

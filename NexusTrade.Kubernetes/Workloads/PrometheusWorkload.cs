@@ -6,7 +6,7 @@ using static NexusTrade.Kubernetes.ManifestBuilder;
 
 namespace NexusTrade.Kubernetes;
 
-/// <summary>Prometheus: Kubernetes service discovery, the repository's rule files, and a volume for its TSDB.</summary>
+/// <summary>Prometheus: two replicas with Kubernetes service discovery, the repository's rule files, and a volume each for the TSDB.</summary>
 public static class PrometheusWorkload
 {
     public const string Endpoint = "http";
@@ -34,8 +34,9 @@ public static class PrometheusWorkload
     {
         var identity = PublishContext.Identity(spec);
         var port = spec.ContainerPort(Endpoint);
+        var remoteWrite = context.Options.RemoteWrite;
 
-        var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["prometheus.yml"] = RenderConfig(spec) });
+        var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["prometheus.yml"] = RenderConfig(spec, remoteWrite) });
         var rules = ConfigMap(identity, $"{spec.Name}-rules", Files(Path.Combine(prometheusDirectory, "rules"), "*.yml"));
 
         var container = Harden(new V1Container
@@ -44,8 +45,14 @@ public static class PrometheusWorkload
             Image = spec.Image,
             // No --web.enable-lifecycle: a config change rolls the pod (checksum annotation) instead, and the lifecycle
             // API would let anyone who reaches the port shut Prometheus down. The size bound stays below the volume's,
-            // so that a full disk drops old blocks instead of stopping ingestion.
-            Args = [$"--config.file={ConfigDirectory}/prometheus.yml", .. settings.StorageArgs("/prometheus"), "--storage.tsdb.retention.size=18GB"],
+            // so that a full disk drops old blocks instead of stopping ingestion. expand-external-labels: the replica
+            // label is the pod's name (${POD_NAME}).
+            Args =
+            [
+                $"--config.file={ConfigDirectory}/prometheus.yml", .. settings.StorageArgs("/prometheus"), "--storage.tsdb.retention.size=18GB",
+                "--enable-feature=expand-external-labels", .. ExternalUrlArgs(spec, port, context.Options.PrometheusExternalUrl),
+            ],
+            Env = [PodFieldEnv(PrometheusKubernetesConfig.PodNameVariable, "metadata.name")],
             Ports = [port],
             StartupProbe = HttpProbe("/-/ready", port.Name, periodSeconds: 10, failureThreshold: 60),
             ReadinessProbe = HttpProbe("/-/ready", port.Name),
@@ -55,12 +62,21 @@ public static class PrometheusWorkload
                 Mount("config", ConfigDirectory),
                 Mount("rules", PrometheusKubernetesConfig.RulesDirectory),
                 Mount("data", "/prometheus", readOnly: false),
+                .. remoteWrite?.BasicAuth is null ? [] : new[] { Mount("remote-write", PrometheusKubernetesConfig.RemoteWriteDirectory) },
             ],
         }, spec.Deployment.Budget);
 
-        var template = PodTemplate(identity, spec.Deployment.User, [container],
-            [ConfigMapVolume("config", config.Metadata.Name), ConfigMapVolume("rules", rules.Metadata.Name)],
-            serviceAccount: identity.Name);
+        List<V1Volume> volumes = [ConfigMapVolume("config", config.Metadata.Name), ConfigMapVolume("rules", rules.Metadata.Name)];
+        if (remoteWrite?.BasicAuth is { } auth)
+        {
+            context.Secrets.Declare(new SecretKey(auth.Secret, RemoteWriteBasicAuth.PasswordKey, $"password of user {auth.Username} for remote_write to {remoteWrite.Url}"));
+            volumes.Add(SecretVolume("remote-write", auth.Secret));
+        }
+        var template = PodTemplate(identity, spec.Deployment.User, [container], volumes, serviceAccount: identity.Name).SpreadAcrossNodes(identity);
+        var service = Service(identity, [port]);
+        // Grafana queries through the Service: each client sticks to one replica, so that a dashboard never mixes the
+        // two replicas' slightly different samples (or the gap one of them has after a restart) from one refresh to the next.
+        service.Spec.SessionAffinity = "ClientIP";
         return
         [
             ServiceAccount(identity),
@@ -73,15 +89,17 @@ public static class PrometheusWorkload
             ]),
             config,
             rules,
-            StatefulSet(identity, template, ClaimTemplate(identity, "data", StorageSize)),
-            Service(identity, [port]),
+            // Two replicas scrape and evaluate the same: either alone still pages (both send to every Alertmanager).
+            StatefulSet(identity, template, HighAvailability.PrometheusReplicas, identity.Name, ClaimTemplate(identity, "data", StorageSize)),
+            Availability.DisruptionBudget(identity),
+            service,
             // Grafana queries it; Prometheus scrapes itself. The UI is reached with kubectl port-forward.
             NetworkPolicies.ForClients(spec, [port]),
         ];
     }
 
     /// <summary>One job per scrape target of the model, plus the cluster-only ones; alerts go to the target of job alertmanager.</summary>
-    private static string RenderConfig(ComponentSpec prometheus)
+    private static string RenderConfig(ComponentSpec prometheus, RemoteWriteTarget? remoteWrite)
     {
         var jobs = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>()
             .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource),
@@ -91,6 +109,6 @@ public static class PrometheusWorkload
             .OrderBy(job => job.Job, StringComparer.Ordinal)
             .ToList();
         var alerting = jobs.Single(job => job.Job == "alertmanager");
-        return PrometheusKubernetesConfig.Render(jobs, alerting);
+        return PrometheusKubernetesConfig.Render(jobs, alerting, remoteWrite);
     }
 }

@@ -26,7 +26,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
         {
             typeof(V1Namespace), typeof(V1Deployment), typeof(V1StatefulSet), typeof(V1DaemonSet), typeof(V1Service), typeof(V1ConfigMap),
             typeof(V1Secret), typeof(V1PersistentVolumeClaim), typeof(V1ServiceAccount), typeof(V1ClusterRole), typeof(V1ClusterRoleBinding),
-            typeof(V1NetworkPolicy),
+            typeof(V1NetworkPolicy), typeof(V1PodDisruptionBudget), typeof(V2HorizontalPodAutoscaler),
         };
         Assert.NotEmpty(published.Objects);
         Assert.All(published.Objects, o =>
@@ -121,7 +121,9 @@ public sealed class ManifestStructureTests(PublishedManifests published)
                 Assert.True(ResolvePort(pod, port.TargetPort ?? port.Port) is not null,
                     $"Service {service.Metadata.Name} port {port.Name}: target {port.TargetPort} is not a container port of {pod}")));
         });
-        Assert.Equal(published.Workloads.Select(w => (w.Namespace, w.Name)).Order(),
+        // One Service per workload, named after it, plus the headless Service that governs a StatefulSet's peers.
+        var governing = published.All<V1StatefulSet>().Select(s => (s.Metadata.NamespaceProperty, s.Spec.ServiceName));
+        Assert.Equal(published.Workloads.Select(w => (w.Namespace, w.Name)).Union(governing).Order(),
             published.All<V1Service>().Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name)).Order());
     }
 

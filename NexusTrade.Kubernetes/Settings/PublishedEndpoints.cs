@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+
+namespace NexusTrade.Kubernetes;
+
+/// <summary>
+/// Optional <c>remote_write</c> of both Prometheus replicas to a long-term store (Thanos receive, Mimir,
+/// VictoriaMetrics). The store deduplicates the pair on the <see cref="HighAvailability.ReplicaLabel"/> external label.
+/// </summary>
+/// <param name="Url">The store's write endpoint: <c>NexusTrade:Kubernetes:RemoteWrite:Url</c>.</param>
+/// <param name="BasicAuth">
+/// Optional: the user name (<c>RemoteWrite:BasicAuthUsername</c>, not a secret) and a Secret of namespace monitoring
+/// whose key <c>password</c> holds the password (<c>RemoteWrite:BasicAuthSecret</c>); both or neither.
+/// </param>
+public sealed record RemoteWriteTarget(Uri Url, RemoteWriteBasicAuth? BasicAuth)
+{
+    public const string Section = "RemoteWrite";
+}
+
+public sealed record RemoteWriteBasicAuth(string Username, string Secret)
+{
+    public const string PasswordKey = "password";
+}
+
+/// <summary>Reads and validates the URLs of the publisher's settings: absolute http(s), or a start-up error naming the key.</summary>
+public static class PublishedEndpoints
+{
+    public static Uri? AbsoluteHttpUrl(IConfiguration section, string key, string sectionPath)
+    {
+        var value = section[key];
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Host.Length > 0) return url;
+        throw new InvalidOperationException($"{sectionPath}:{key} is '{value}': give an absolute http:// or https:// URL.");
+    }
+
+    public static RemoteWriteTarget? RemoteWrite(IConfigurationSection section)
+    {
+        var remote = section.GetSection(RemoteWriteTarget.Section);
+        var path = $"{section.Path}:{RemoteWriteTarget.Section}";
+        var url = AbsoluteHttpUrl(remote, "Url", path);
+        var username = NonEmpty(remote["BasicAuthUsername"]);
+        var secret = NonEmpty(remote["BasicAuthSecret"]);
+        if (url is null)
+        {
+            return username is null && secret is null ? null
+                : throw new InvalidOperationException($"{path}:BasicAuth… is set but {path}:Url is not: give the store's write URL too.");
+        }
+        if ((username is null) != (secret is null))
+        {
+            throw new InvalidOperationException($"{path}:BasicAuthUsername and {path}:BasicAuthSecret go together: set both or neither.");
+        }
+        // A DNS-1123 name, as Kubernetes requires of a Secret.
+        if (secret is not null && !System.Text.RegularExpressions.Regex.IsMatch(secret, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+        {
+            throw new InvalidOperationException($"{path}:BasicAuthSecret is '{secret}': give the name of a Secret (lower-case letters, digits and '-').");
+        }
+        return new RemoteWriteTarget(url, secret is null ? null : new RemoteWriteBasicAuth(username!, secret));
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
