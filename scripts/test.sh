@@ -48,8 +48,12 @@ if [ "${NEXUSTRADE_CONTAINER_TESTS:-}" = 1 ]; then
   ( eval "$(bash scripts/container-engine.sh env)" && run_tests container-mode "Category=ContainerMode" --no-build; exit "$status" ) || status=1
 fi
 
-sleep 2
-leftover=$(comm -13 <(echo "$before") <(stack_processes) | tr '\n' ' ')
+# DCP tears down its helpers (monitor-process, monitor-container) asynchronously: wait up to 30 s for them.
+for _ in $(seq 1 30); do
+  leftover=$(comm -13 <(echo "$before") <(stack_processes) | tr '\n' ' ')
+  [ -z "${leftover// /}" ] && break
+  sleep 1
+done
 
 read -r passed failed skipped < <(python3 - "$results_dir" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
