@@ -21,7 +21,7 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
     [Fact]
     public async Task Watchdog_reaches_the_dead_mans_switch()
     {
-        await StackFixture.EventuallyAsync(async () => (await NotificationsAsync("webhook:deadmansswitch"))
+        await StackFixture.EventuallyAsync(async () => (await stack.NotificationsAsync("webhook:deadmansswitch"))
             .Any(n => n.GetProperty("body").GetProperty("commonLabels").GetProperty("alertname").GetString() == "Watchdog"),
             TimeSpan.FromSeconds(90), "a Watchdog webhook in the inbox");
     }
@@ -57,8 +57,7 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
         {
             // Start from a quiet state: no DataProviderFailing left over from an earlier fault, an empty inbox, and the
             // API's provider series existing before the fault, as they would in production.
-            await stack.WaitForNoAlertAsync("DataProviderFailing");
-            (await stack.Inbox.DeleteAsync("/inbox/notifications")).EnsureSuccessStatusCode();
+            await stack.StartQuietAsync("DataProviderFailing");
             await Task.Delay(TimeSpan.FromSeconds(6));
             var faultAt = Stopwatch.StartNew();
             await stack.SetFaultsAsync("marketfeed-primary", new { outage = true });
@@ -98,15 +97,13 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
     private static string? Field(JsonElement notification, string name) =>
         notification.GetProperty("body").TryGetProperty(name, out var value) ? value.GetString() : null;
 
-    private async Task<List<JsonElement>> NotificationsAsync(string channel) =>
-        await stack.Inbox.GetFromJsonAsync<List<JsonElement>>("/inbox/notifications?channel=" + Uri.EscapeDataString(channel)) ?? [];
 
     private async Task<JsonElement> WaitForAsync(string channel, Func<JsonElement, bool> match, TimeSpan timeout)
     {
         JsonElement found = default;
         await StackFixture.EventuallyAsync(async () =>
         {
-            var hit = (await NotificationsAsync(channel)).Where(match).ToList();
+            var hit = (await stack.NotificationsAsync(channel)).Where(match).ToList();
             if (hit.Count == 0) return false;
             found = hit[0];
             return true;

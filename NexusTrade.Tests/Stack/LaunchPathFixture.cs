@@ -64,14 +64,6 @@ public sealed class LaunchPathFixture : StackFixture
             ? state.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == name)?.Value
             : null;
 
-    /// <summary>Runs a resource command (a button in the dashboard) and fails the test if it did not succeed.</summary>
-    public async Task ExecuteCommandAsync(string resource, string command)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, timeout.Token);
-        Assert.True(result.Success, $"{command} on {resource}: {result.Message}");
-    }
-
     /// <summary>The compute resources of the model: what the dashboard lists as resources.</summary>
     public IEnumerable<string> ComputeResources() =>
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IComputeResource>().Select(r => r.Name);

@@ -100,8 +100,7 @@ public sealed class LaunchPathTests(LaunchPathFixture stack, ITestOutputHelper o
     [Fact]
     public async Task An_outage_button_on_the_primary_fails_over_and_reaches_the_inbox()
     {
-        await stack.WaitForNoAlertAsync("DataProviderFailing");
-        (await stack.Inbox.DeleteAsync("/inbox/notifications")).EnsureSuccessStatusCode();
+        await stack.StartQuietAsync("DataProviderFailing");
         try
         {
             await stack.ExecuteCommandAsync("marketfeed-primary", "inject-outage");
@@ -116,7 +115,7 @@ public sealed class LaunchPathTests(LaunchPathFixture stack, ITestOutputHelper o
                 }, TimeSpan.FromSeconds(30), "a quote served by marketfeed-secondary");
 
                 await StackFixture.EventuallyAsync(async () =>
-                    (await stack.Inbox.GetFromJsonAsync<List<JsonElement>>("/inbox/notifications?channel=pagerduty") ?? [])
+                    (await stack.NotificationsAsync("pagerduty"))
                         .Any(n => n.GetRawText() is var raw && raw.Contains("DataProviderFailing") && raw.Contains("marketfeed-primary")),
                     TimeSpan.FromSeconds(150), "DataProviderFailing for marketfeed-primary in the inbox");
             }

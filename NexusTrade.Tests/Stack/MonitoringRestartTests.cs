@@ -128,7 +128,7 @@ public abstract class MonitoringRestartChecks(StackFixture stack, Xunit.Abstract
         var silenceId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("silenceID").GetString();
 
         await stack.RestartAsync("alertmanager");
-        (await stack.Inbox.DeleteAsync("/inbox/notifications")).EnsureSuccessStatusCode();
+        await stack.ClearInboxAsync();
 
         var restored = await stack.Alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}");
         Assert.Equal("active", restored.GetProperty("status").GetProperty("state").GetString());
@@ -136,7 +136,7 @@ public abstract class MonitoringRestartChecks(StackFixture stack, Xunit.Abstract
         // Prometheus re-sends firing alerts to the restarted Alertmanager, which delivers them again.
         await StackFixture.EventuallyAsync(async () =>
         {
-            var notes = await stack.Inbox.GetFromJsonAsync<List<JsonElement>>("/inbox/notifications?channel=webhook:deadmansswitch") ?? [];
+            var notes = await stack.NotificationsAsync("webhook:deadmansswitch");
             return notes.Count > 0;
         }, TimeSpan.FromSeconds(120), "a Watchdog notification after the restart");
     }

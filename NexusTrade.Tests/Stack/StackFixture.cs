@@ -111,12 +111,19 @@ public class StackFixture : IAsyncLifetime
         await StartAsync(resource);
     }
 
+    /// <summary>Runs a resource command (a button in the dashboard) and fails the test if it did not succeed.</summary>
+    public async Task ExecuteCommandAsync(string resource, string command)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, timeout.Token);
+        Assert.True(result.Success, $"{command} on {resource}: {result.Message}");
+    }
+
     /// <summary>Stops a resource and waits until its process has exited.</summary>
     public async Task StopAsync(string resource)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var stop = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, timeout.Token);
-        Assert.True(stop.Success, $"stop {resource}: {stop.Message}");
+        await ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand);
         await App.ResourceNotifications.WaitForResourceAsync(resource,
             e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
     }
@@ -125,8 +132,7 @@ public class StackFixture : IAsyncLifetime
     public async Task StartAsync(string resource)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var start = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
-        Assert.True(start.Success, $"start {resource}: {start.Message}");
+        await ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand);
         await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == "Running", timeout.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
@@ -143,6 +149,19 @@ public class StackFixture : IAsyncLifetime
     public Task WaitForNoAlertAsync(string alertname) =>
         EventuallyAsync(async () => (await QueryAsync($"ALERTS{{alertname=\"{alertname}\"}}")).GetArrayLength() == 0,
             TimeSpan.FromSeconds(180), $"no {alertname} alert pending or firing");
+
+    /// <summary>A quiet start for a test that makes <paramref name="alertname"/> fire: none pending or firing, an empty inbox.</summary>
+    public async Task StartQuietAsync(string alertname)
+    {
+        await WaitForNoAlertAsync(alertname);
+        await ClearInboxAsync();
+    }
+
+    public async Task ClearInboxAsync() => (await Inbox.DeleteAsync("/inbox/notifications")).EnsureSuccessStatusCode();
+
+    /// <summary>What the alert inbox received on a channel (slack, pagerduty, email, webhook:NAME), as JSON.</summary>
+    public async Task<List<JsonElement>> NotificationsAsync(string channel) =>
+        await Inbox.GetFromJsonAsync<List<JsonElement>>("/inbox/notifications?channel=" + Uri.EscapeDataString(channel)) ?? [];
 
     public async Task SetFaultsAsync(string feed, object faults)
     {
