@@ -9,11 +9,15 @@ using NexusTrade.Kubernetes;
 //   prometheus ──scrapes──▶ api, node-exporter, redis-exporter, alertmanager, itself
 //   prometheus ──alerts──▶ alertmanager ──notifies──▶ alert-inbox (Slack, PagerDuty, e-mail stand-ins)
 //   grafana ──queries──▶ prometheus, alertmanager
+//
+// --NexusTrade:HighAvailability=true (host mode): api-0/1, prometheus-0/1 (each scrapes everything and alerts every
+// Alertmanager) and alertmanager-0/1/2 gossiping on loopback, as the published manifests run them.
 var builder = DistributedApplication.CreateBuilder(args);
 var runtime = StackRuntime.Resolve(builder);
+var topology = LocalTopology.Resolve(builder);
 
 // A missing package, a taken port, a second AppHost: one line each that says what to do, before anything starts.
-if (!Preflight.Passes(builder, runtime)) return 1;
+if (!Preflight.Passes(builder, runtime, topology)) return 1;
 
 // Secrets: generated on first run and kept in user secrets; never in a file of the repository.
 // In the cluster each is one key of a Secret that the operator fills in.
@@ -30,14 +34,14 @@ var grafanaPassword = builder.AddParameter("grafana-admin-password", new Generat
 var redis = builder.AddQuoteCacheRedis("redis", runtime, redisPassword);
 var primary = builder.AddMarketFeed("marketfeed-primary", marketDataApiKey);
 var secondary = builder.AddMarketFeed("marketfeed-secondary", marketDataApiKey);
-var api = builder.AddApi("api", redis, marketDataApiKey, primary, secondary);
+var api = builder.AddApi("api", topology.ApiReplicas, redis, marketDataApiKey, primary, secondary);
 
 // Monitoring
 var nodeExporter = builder.AddNodeExporter("node-exporter", runtime);
 var redisExporter = builder.AddRedisExporter("redis-exporter", runtime, redis, redisPassword);
 var alertInbox = builder.AddAlertInbox("alert-inbox");
-var alertmanager = builder.AddAlertmanager("alertmanager", runtime, alertInbox);
-var prometheus = builder.AddPrometheus("prometheus", runtime, alertmanager)
+var alertmanager = builder.AddAlertmanagers("alertmanager", runtime, topology.AlertmanagerReplicas, alertInbox);
+var prometheus = builder.AddPrometheus("prometheus", runtime, topology.PrometheusReplicas, alertmanager)
     .WithScrapeTarget("api", api)
     .WithScrapeTarget("node-exporter", nodeExporter)
     .WithScrapeTarget("redis-exporter", redisExporter);

@@ -20,9 +20,13 @@ public static class GrafanaComponent
     /// it runs only when a <c>grafana</c> binary is on PATH; otherwise the AppHost says it is skipped and returns null.
     /// </summary>
     public static IResourceBuilder<IResourceWithEndpoints>? AddGrafana(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime,
-        IResourceBuilder<ParameterResource> adminPassword, IResourceBuilder<IResourceWithEndpoints> prometheus,
-        IResourceBuilder<IResourceWithEndpoints> alertmanager)
+        IResourceBuilder<ParameterResource> adminPassword, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> prometheusReplicas,
+        IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagerReplicas)
     {
+        // In HA mode, the first replica of each: the pair holds the same series and the cluster the same silences, and
+        // locally there is no Service in front of them (in the cluster Grafana reads through the Services).
+        var prometheus = prometheusReplicas[0];
+        var alertmanager = alertmanagerReplicas[0];
         if (!IsEnabled(builder.Configuration))
         {
             return Skipped(builder, $"Grafana is skipped: {EnabledKey}=false. Prometheus and Alertmanager run without it.");

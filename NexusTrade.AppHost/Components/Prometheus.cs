@@ -12,55 +12,82 @@ public static class PrometheusComponent
     /// <summary>
     /// Prometheus with the repository's <c>prometheus/prometheus.yml</c> and <c>prometheus/rules/</c>; the scrape and
     /// Alertmanager targets are written into <c>targets/*.json</c> (file service discovery) once the ports are known.
+    /// <paramref name="replicas"/> above one (host mode) are an HA pair: each scrapes every target, evaluates every rule
+    /// and sends to every Alertmanager, told apart by the <c>replica</c> external label (the resource's name), which
+    /// prometheus.yml drops from alerts so that the Alertmanagers see one alert, not two.
     /// </summary>
-    public static IResourceBuilder<IResourceWithEndpoints> AddPrometheus(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime,
-        IResourceBuilder<IResourceWithEndpoints> alertmanager)
+    public static IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AddPrometheus(this IDistributedApplicationBuilder builder, string name,
+        StackRuntime runtime, int replicas, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers)
+    {
+        if (!runtime.IsHost)
+        {
+            var container = builder.AddPrometheusContainer(name, runtime);
+            return [container.WithTargetsAndAlerting(runtime, [container], alertmanagers)];
+        }
+        var pair = LocalTopology.ReplicaNames(name, replicas).Select(replica => builder.AddPrometheusProcess(replica, runtime)).ToList();
+        foreach (var prometheus in pair) prometheus.WithTargetsAndAlerting(runtime, pair, alertmanagers);
+        return pair;
+    }
+
+    /// <summary>The variable that prometheus.yml's <c>replica</c> external label expands (--enable-feature=expand-external-labels).</summary>
+    public const string ReplicaVariable = "PROMETHEUS_REPLICA";
+
+    private const string ExpandExternalLabelsArg = "--enable-feature=expand-external-labels";
+
+    private static IResourceBuilder<ExecutableResource> AddPrometheusProcess(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
     {
         var targetsDirectory = runtime.State(name, "targets");
-        if (runtime.IsHost)
+        // Prometheus resolves rule and target paths relative to the config file, so the config sits in the state
+        // directory as a link to the repository's file, next to links to its rules and the generated targets.
+        var etc = runtime.State(name, "etc");
+        Link(Path.Combine(etc, "prometheus.yml"), Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"));
+        Link(Path.Combine(etc, "rules"), Path.Combine(runtime.PrometheusDirectory, "rules"));
+        Link(Path.Combine(etc, "targets"), targetsDirectory);
+        var process = builder.AddHostProcess(name, "prometheus", runtime.State(name)).WithEnvironment(ReplicaVariable, name);
+        return process.WithArgs(context =>
         {
-            // Prometheus resolves rule and target paths relative to the config file, so the config sits in the state
-            // directory as a link to the repository's file, next to links to its rules and the generated targets.
-            var etc = runtime.State(name, "etc");
-            Link(Path.Combine(etc, "prometheus.yml"), Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"));
-            Link(Path.Combine(etc, "rules"), Path.Combine(runtime.PrometheusDirectory, "rules"));
-            Link(Path.Combine(etc, "targets"), targetsDirectory);
-            var process = builder.AddHostProcess(name, "prometheus", runtime.State(name));
-            process.WithArgs(context =>
-            {
-                context.Args.Add(ConfigFileArgument(process.Resource, Path.Combine(etc, "prometheus.yml"), targetsDirectory, runtime));
-                foreach (var arg in Settings.StorageArgs(runtime.State(name, "data"))) context.Args.Add(arg);
-                context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
-                context.Args.Add("--web.enable-lifecycle");
-            });
-            return process.WithTargetsAndAlerting(runtime, alertmanager);
-        }
+            context.Args.Add(ConfigFileArgument(process.Resource, Path.Combine(etc, "prometheus.yml"), targetsDirectory, runtime));
+            foreach (var arg in Settings.StorageArgs(runtime.State(name, "data"))) context.Args.Add(arg);
+            context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
+            context.Args.Add("--web.enable-lifecycle");
+            context.Args.Add(ExpandExternalLabelsArg);
+        });
+    }
 
+    private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
+    {
+        var targetsDirectory = runtime.State(name, "targets");
         var container = builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Prometheus), 9090);
         return container
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"), "/etc/prometheus/prometheus.yml", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "rules"), "/etc/prometheus/rules", isReadOnly: true)
                 .WithBindMount(targetsDirectory, "/etc/prometheus/targets", isReadOnly: true)
                 .WithVolume(runtime.Volume("prometheus-data"), "/prometheus")
+                .WithEnvironment(ReplicaVariable, name)
                 .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", targetsDirectory, runtime),
-                    .. Settings.StorageArgs("/prometheus"), "--web.enable-lifecycle"])
-                .WithTargetsAndAlerting(runtime, alertmanager);
+                    .. Settings.StorageArgs("/prometheus"), "--web.enable-lifecycle", ExpandExternalLabelsArg]);
     }
 
     /// <summary>
-    /// Prometheus scrapes itself and Alertmanager (from the same target file it sends alerts to), and starts once
-    /// Alertmanager has started; it does not wait for the application, so that monitoring comes up even when the API cannot.
+    /// Prometheus scrapes itself and its twin, and every Alertmanager (from the same target file it sends alerts to),
+    /// and starts once the Alertmanagers have started; it does not wait for the application, so that monitoring comes
+    /// up even when the API cannot.
     /// </summary>
     private static IResourceBuilder<T> WithTargetsAndAlerting<T>(this IResourceBuilder<T> prometheus, StackRuntime runtime,
-        IResourceBuilder<IResourceWithEndpoints> alertmanager) where T : IResourceWithEndpoints, IResourceWithWaitSupport =>
-        prometheus
-            // In the cluster: a StatefulSet as the image's user nobody, with the repository's rules.
-            .PublishAsKubernetesPrometheus(Settings, runtime.PrometheusDirectory, new ResourceBudget("200m", "1Gi", "1", "2Gi"), RuntimeUser.Nobody)
-            .WithScrapeTarget("prometheus", prometheus)
-            .WithScrapeTarget("alertmanager", alertmanager)
-            .WithHttpHealthCheck("/-/ready")
+        IReadOnlyList<IResourceBuilder<T>> pair, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers)
+        where T : IResourceWithEndpoints, IResourceWithWaitSupport
+    {
+        // In the cluster: a StatefulSet as the image's user nobody, with the repository's rules.
+        prometheus.PublishAsKubernetesPrometheus(Settings, runtime.PrometheusDirectory, new ResourceBudget("200m", "1Gi", "1", "2Gi"), RuntimeUser.Nobody)
+            .WithHttpHealthCheck("/-/ready");
+        foreach (var replica in pair) prometheus.WithScrapeTarget("prometheus", replica);
+        foreach (var alertmanager in alertmanagers)
+        {
             // The target files need only Alertmanager's address, and Prometheus retries sending: started is enough.
-            .WaitForStart(alertmanager);
+            prometheus.WithScrapeTarget("alertmanager", alertmanager).WaitForStart(alertmanager);
+        }
+        return prometheus;
+    }
 
     /// <summary>
     /// <c>--config.file</c>; resolving it writes the scrape targets (targets/*.json, file service discovery) with the
@@ -73,12 +100,14 @@ public static class PrometheusComponent
 
     private static async Task WriteTargetFilesAsync(IResource prometheus, string directory, StackRuntime runtime, CancellationToken cancellationToken)
     {
-        foreach (var target in prometheus.Annotations.OfType<ScrapeTargetAnnotation>())
+        // One file per job, with every replica of the job's target (both APIs, all Alertmanagers) in it.
+        foreach (var job in prometheus.Annotations.OfType<ScrapeTargetAnnotation>().GroupBy(target => target.Job))
         {
-            var address = await target.Endpoint.AddressFromAsync(prometheus, runtime, cancellationToken);
-            var content = JsonSerializer.Serialize(new[] { new { targets = new[] { address }, labels = new Dictionary<string, string>() } });
+            var addresses = new List<string>();
+            foreach (var target in job) addresses.Add(await target.Endpoint.AddressFromAsync(prometheus, runtime, cancellationToken));
+            var content = JsonSerializer.Serialize(new[] { new { targets = addresses, labels = new Dictionary<string, string>() } });
             // Written to a temporary file and renamed: Prometheus watches the directory and must never read half a file.
-            var path = Path.Combine(directory, target.Job + ".json");
+            var path = Path.Combine(directory, job.Key + ".json");
             await File.WriteAllTextAsync(path + ".tmp", content, cancellationToken);
             File.Move(path + ".tmp", path, overwrite: true);
         }

@@ -25,17 +25,18 @@ public static class Preflight
     ];
 
     /// <summary>Writes each problem as one line to standard error and returns true when there is none.</summary>
-    public static bool Passes(IDistributedApplicationBuilder builder, StackRuntime runtime)
+    public static bool Passes(IDistributedApplicationBuilder builder, StackRuntime runtime, LocalTopology topology)
     {
         if (!builder.ExecutionContext.IsRunMode) return true;
-        var problems = Problems(builder, runtime);
+        var problems = Problems(builder, runtime, topology);
         foreach (var problem in problems) Console.Error.WriteLine($"nexustrade: {problem}");
         return problems.Count == 0;
     }
 
-    public static IReadOnlyList<string> Problems(IDistributedApplicationBuilder builder, StackRuntime runtime)
+    public static IReadOnlyList<string> Problems(IDistributedApplicationBuilder builder, StackRuntime runtime, LocalTopology? topology = null)
     {
         var problems = new List<string>();
+        if (topology?.Problem(runtime) is { } highAvailability) problems.Add(highAvailability);
         if (runtime.IsHost && MissingPackages() is { Count: > 0 } missing)
         {
             problems.Add($"host mode needs {string.Join(", ", missing)}, not found on PATH: run `sudo bash scripts/bootstrap.sh`, " +
