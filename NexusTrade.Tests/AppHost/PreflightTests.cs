@@ -60,13 +60,23 @@ public sealed class PreflightTests : IDisposable
         Assert.Contains("sudo bash scripts/bootstrap.sh", output);
     }
 
+    [Fact]
+    public async Task Ha_mode_in_container_mode_is_refused_naming_the_key()
+    {
+        var (exitCode, output) = await RunAppHostAsync(["--NexusTrade:HighAvailability=true", "--NexusTrade:Runtime=container"]);
+
+        AssertOneLine(exitCode, output, "NexusTrade:HighAvailability=true runs host processes only: add --NexusTrade:Runtime=host");
+    }
+
     public void Dispose() => Directory.Delete(_stateDirectory, recursive: true);
 
     /// <summary>The AppHost as built for this test run, in host mode, on this test's state directory.</summary>
-    private Task<(int ExitCode, string Output)> RunAppHostAsync(string? extraArgument = null, IDictionary<string, string>? environment = null)
+    private Task<(int ExitCode, string Output)> RunAppHostAsync(string? extraArgument = null, IDictionary<string, string>? environment = null) =>
+        RunAppHostAsync(extraArgument is null ? [] : [extraArgument], environment);
+
+    private Task<(int ExitCode, string Output)> RunAppHostAsync(string[] extraArguments, IDictionary<string, string>? environment = null)
     {
-        string[] args = [RepoPaths.AppHostAssembly(), "--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={_stateDirectory}"];
-        if (extraArgument is not null) args = [.. args, extraArgument];
+        string[] args = [RepoPaths.AppHostAssembly(), "--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={_stateDirectory}", .. extraArguments];
         return ToolRunner.RunAsync(Environment.ProcessPath is { } dotnet && dotnet.EndsWith("dotnet", StringComparison.Ordinal) ? dotnet : "dotnet",
             args, TimeSpan.FromSeconds(60), environment: environment);
     }

@@ -33,7 +33,7 @@ public class StackFixture : IAsyncLifetime
     public HttpClient Alertmanager { get; private set; } = null!;
     public HttpClient Inbox { get; private set; } = null!;
 
-    public HttpClient MarketFeed(string name) => App.CreateHttpClient(name, "http");
+    public HttpClient MarketFeed(string name) => Client(name);
 
     /// <summary>The API's quote stream, <c>ws://…/ws/quotes</c>.</summary>
     public Uri QuoteStreamUri => new UriBuilder(Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri;
@@ -50,17 +50,30 @@ public class StackFixture : IAsyncLifetime
         _app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartupTimeout);
         await _app.StartAsync(timeout.Token);
-        foreach (var resource in CoreResources)
+        foreach (var resource in HealthyResources)
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
         StartupTime = started.Elapsed;
 
-        Api = App.CreateHttpClient("api", "http");
-        Prometheus = App.CreateHttpClient("prometheus", "http");
-        Alertmanager = App.CreateHttpClient("alertmanager", "http");
-        Inbox = App.CreateHttpClient("alert-inbox", "http");
+        Api = Client(ApiResource);
+        Prometheus = Client(PrometheusResource);
+        Alertmanager = Client(AlertmanagerResource);
+        Inbox = Client("alert-inbox");
     }
+
+    /// <summary>A client of a resource's HTTP endpoint (one replica of several, for example).</summary>
+    public HttpClient Client(string resource) => App.CreateHttpClient(resource, "http");
+
+    /// <summary>The resources that must be healthy before the first test.</summary>
+    protected virtual IEnumerable<string> HealthyResources => CoreResources;
+
+    /// <summary>The resources behind <see cref="Api"/>, <see cref="Prometheus"/> and <see cref="Alertmanager"/>.</summary>
+    protected virtual string ApiResource => "api";
+
+    protected virtual string PrometheusResource => "prometheus";
+
+    protected virtual string AlertmanagerResource => "alertmanager";
 
     /// <summary>How long the stack may take to become healthy.</summary>
     protected virtual TimeSpan StartupTimeout => TimeSpan.FromMinutes(4);
