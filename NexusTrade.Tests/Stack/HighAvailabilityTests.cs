@@ -42,7 +42,10 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
             // The member that delivered the page (the first in the cluster's order): the others only wait for its
             // notification log entry. Losing it must neither lose the resolve nor let another member page again.
             var sentAfter = await PagerDutyNotificationsSentAsync();
-            var sender = HighAvailabilityFixture.AlertmanagerReplicas.Single(am => sentAfter[am] > sentBefore[am]);
+            var senders = HighAvailabilityFixture.AlertmanagerReplicas.Where(am => sentAfter[am] > sentBefore[am]).ToList();
+            Assert.True(senders.Count == 1, "one member of the cluster pages, each of the others waits for its notification log entry; pages sent: " +
+                                            string.Join(", ", senders.Select(am => $"{am} {sentAfter[am] - sentBefore[am]}")));
+            var sender = senders[0];
             var stoppedAt = Stopwatch.StartNew();
             foreach (var resource in new[] { sender, HighAvailabilityFixture.PrometheusReplicas[1] })
             {
