@@ -7,6 +7,7 @@ using NexusTrade.Kubernetes;
 //   clients ──REST/WebSocket──▶ api ──▶ redis (quote cache)
 //                                  └──▶ marketfeed-primary ─fail-over─▶ marketfeed-secondary
 //   prometheus ──scrapes──▶ api, node-exporter, redis-exporter, alertmanager, itself
+//   prometheus ──probes──▶ blackbox-exporter ──GET quote, /health, WebSocket handshake──▶ api (the outside view)
 //   prometheus ──alerts──▶ alertmanager ──notifies──▶ alert-inbox (Slack, PagerDuty, e-mail stand-ins)
 //   grafana ──queries──▶ prometheus, alertmanager
 var builder = DistributedApplication.CreateBuilder(args);
@@ -35,12 +36,16 @@ var api = builder.AddApi("api", redis, marketDataApiKey, primary, secondary);
 // Monitoring
 var nodeExporter = builder.AddNodeExporter("node-exporter", runtime);
 var redisExporter = builder.AddRedisExporter("redis-exporter", runtime, redis, redisPassword);
+var blackboxExporter = builder.AddBlackboxExporter("blackbox-exporter", runtime);
 var alertInbox = builder.AddAlertInbox("alert-inbox");
 var alertmanager = builder.AddAlertmanager("alertmanager", runtime, alertInbox);
 var prometheus = builder.AddPrometheus("prometheus", runtime, alertmanager)
     .WithScrapeTarget("api", api)
     .WithScrapeTarget("node-exporter", nodeExporter)
-    .WithScrapeTarget("redis-exporter", redisExporter);
+    .WithScrapeTarget("redis-exporter", redisExporter)
+    .WithProbe("quote", blackboxExporter, BlackboxModule.Http2xx, api, "/api/quotes/AAPL")
+    .WithProbe("health", blackboxExporter, BlackboxModule.Http2xx, api, "/health")
+    .WithProbe("websocket", blackboxExporter, BlackboxModule.WebSocketHandshake, api, "/ws/quotes");
 builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
 
 // Publish: plain Kubernetes manifests and a kustomization (aspire publish, or --operation publish).
