@@ -9,7 +9,7 @@ using NexusTrade.Kubernetes;
 //   prometheus ──scrapes──▶ api, node-exporter, redis-exporter, alertmanager, itself
 //   prometheus ──probes──▶ blackbox-exporter ──GET quote, /health, WebSocket handshake──▶ api (the outside view)
 //   prometheus ──alerts──▶ alertmanager ──notifies──▶ alert-inbox (Slack, PagerDuty, e-mail stand-ins)
-//   grafana ──queries──▶ prometheus, alertmanager
+//   grafana ──queries──▶ prometheus, alertmanager;  alertmanager's notifications ──link──▶ grafana panels
 var builder = DistributedApplication.CreateBuilder(args);
 var runtime = StackRuntime.Resolve(builder);
 
@@ -46,7 +46,9 @@ var prometheus = builder.AddPrometheus("prometheus", runtime, alertmanager)
     .WithProbe("quote", blackboxExporter, BlackboxModule.Http2xx, api, "/api/quotes/AAPL")
     .WithProbe("health", blackboxExporter, BlackboxModule.Http2xx, api, "/health")
     .WithProbe("websocket", blackboxExporter, BlackboxModule.WebSocketHandshake, api, "/ws/quotes");
-builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
+var grafana = builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
+// Every notification links to the dashboard panel that explains its alert (the rules' dashboard_url).
+alertmanager.WithDashboardLinks(grafana);
 
 // Publish: plain Kubernetes manifests and a kustomization (aspire publish, or --operation publish).
 builder.AddKubernetesManifests(runtime.Images);
