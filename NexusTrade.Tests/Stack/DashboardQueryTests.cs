@@ -22,6 +22,7 @@ public sealed class DashboardQueryTests(StackFixture stack, ITestOutputHelper ou
         "Connections refused (cap reached) [A]", // nexustrade_websocket_rejected_total: the cap is 5,000 connections
         "Cache errors [A]",                      // cache_result="error": Redis answers
         "Cache hit / miss ratio [C]",            // the error share of the same panel
+        "Share served stale by channel [A]",     // stale="true": only when every provider fails and the cache holds an expired quote
     };
 
     [Fact]
