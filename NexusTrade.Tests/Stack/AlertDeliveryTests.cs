@@ -49,9 +49,8 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
         Assert.Equal("sre-tickets@nexustrade.example", email.GetProperty("body").GetProperty("to")[0].GetString());
         Assert.Contains("E-mail delivery probe", email.GetProperty("body").GetProperty("text").GetString());
         Assert.Contains("[FIRING:1]", email.GetProperty("title").GetString());
-        // The dashboard link, as text and as a link of the HTML part (this stack has no Grafana URL: the path alone).
+        // The dashboard link in the text part (this stack has no Grafana URL: the path alone).
         Assert.Contains("Dashboard: " + InboxDashboardPath, email.GetProperty("body").GetProperty("text").GetString());
-        Assert.Contains(Strings(email), text => text.Contains($"<a href=\"{InboxDashboardPath}\">Dashboard</a>", StringComparison.Ordinal));
     }
 
     private const string InboxDashboardPath = "/d/nexustrade-overview/nexustrade-main-overview?viewPanel=19";
