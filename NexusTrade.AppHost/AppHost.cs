@@ -7,11 +7,12 @@ using NexusTrade.Kubernetes;
 //   clients ──REST/WebSocket──▶ api ──▶ redis (quote cache)
 //                                  └──▶ marketfeed-primary ─fail-over─▶ marketfeed-secondary
 //   prometheus ──scrapes──▶ api, node-exporter, redis-exporter, alertmanager, itself
+//   prometheus ──probes──▶ blackbox-exporter ──GET quote, /health, WebSocket handshake──▶ api (the outside view)
 //   prometheus ──alerts──▶ alertmanager ──notifies──▶ alert-inbox (Slack, PagerDuty, e-mail stand-ins)
-//   grafana ──queries──▶ prometheus, alertmanager
+//   grafana ──queries──▶ prometheus, alertmanager;  alertmanager's notifications ──link──▶ grafana panels
 //
-// --NexusTrade:HighAvailability=true (host mode): api-0/1, prometheus-0/1 (each scrapes everything and alerts every
-// Alertmanager) and alertmanager-0/1/2 gossiping on loopback, as the published manifests run them.
+// --NexusTrade:HighAvailability=true (host mode): api-0/1, prometheus-0/1 (each scrapes and probes everything and
+// alerts every Alertmanager) and alertmanager-0/1/2 gossiping on loopback, as the published manifests run them.
 var builder = DistributedApplication.CreateBuilder(args);
 var runtime = StackRuntime.Resolve(builder);
 var topology = LocalTopology.Resolve(builder);
@@ -39,13 +40,19 @@ var api = builder.AddApi("api", topology.ApiReplicas, redis, marketDataApiKey, p
 // Monitoring
 var nodeExporter = builder.AddNodeExporter("node-exporter", runtime);
 var redisExporter = builder.AddRedisExporter("redis-exporter", runtime, redis, redisPassword);
+var blackboxExporter = builder.AddBlackboxExporter("blackbox-exporter", runtime);
 var alertInbox = builder.AddAlertInbox("alert-inbox");
 var alertmanager = builder.AddAlertmanagers("alertmanager", runtime, topology.AlertmanagerReplicas, alertInbox);
 var prometheus = builder.AddPrometheus("prometheus", runtime, topology.PrometheusReplicas, alertmanager)
     .WithScrapeTarget("api", api)
     .WithScrapeTarget("node-exporter", nodeExporter)
-    .WithScrapeTarget("redis-exporter", redisExporter);
-builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
+    .WithScrapeTarget("redis-exporter", redisExporter)
+    .WithProbe("quote", blackboxExporter, BlackboxModule.Http2xx, api, "/api/quotes/AAPL")
+    .WithProbe("health", blackboxExporter, BlackboxModule.Http2xx, api, "/health")
+    .WithProbe("websocket", blackboxExporter, BlackboxModule.WebSocketHandshake, api, "/ws/quotes");
+var grafana = builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
+// Every notification links to the dashboard panel that explains its alert (the rules' dashboard_url).
+alertmanager.WithDashboardLinks(grafana);
 
 // Publish: plain Kubernetes manifests and a kustomization (aspire publish, or --operation publish).
 builder.AddKubernetesManifests(runtime.Images);

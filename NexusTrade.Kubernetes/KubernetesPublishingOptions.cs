@@ -33,6 +33,9 @@ public sealed record KubernetesPublishingOptions(
     /// <summary>Where people reach Alertmanager (<c>AlertmanagerExternalUrl</c>): the silence links of notifications.</summary>
     public Uri? AlertmanagerExternalUrl { get; init; }
 
+    /// <summary>Where people reach Grafana (<c>GrafanaExternalUrl</c>): the dashboard links of notifications; unset, its Service.</summary>
+    public Uri? GrafanaExternalUrl { get; init; }
+
     /// <summary>Optional remote_write of both Prometheus replicas (<c>RemoteWrite:Url</c>, <c>RemoteWrite:BasicAuthSecret</c>).</summary>
     public RemoteWriteTarget? RemoteWrite { get; init; }
 
@@ -51,6 +54,7 @@ public sealed record KubernetesPublishingOptions(
         {
             PrometheusExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "PrometheusExternalUrl", Section),
             AlertmanagerExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "AlertmanagerExternalUrl", Section),
+            GrafanaExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "GrafanaExternalUrl", Section),
             RemoteWrite = PublishedEndpoints.RemoteWrite(section),
         };
     }

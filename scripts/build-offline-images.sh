@@ -30,6 +30,7 @@ components=(
   "alertmanager=prometheus-alertmanager"
   "node-exporter=prometheus-node-exporter"
   "redis-exporter=prometheus-redis-exporter"
+  "blackbox-exporter=prometheus-blackbox-exporter"
 )
 
 say() { echo "offline-images: $*" >&2; }

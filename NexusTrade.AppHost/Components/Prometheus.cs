@@ -90,13 +90,14 @@ public static class PrometheusComponent
     }
 
     /// <summary>
-    /// <c>--config.file</c>; resolving it writes the scrape targets (targets/*.json, file service discovery) with the
-    /// addresses DCP allocated. The targets are references: a host project among them gets a container tunnel.
+    /// <c>--config.file</c>; resolving it writes the scrape and probe targets (targets/*.json, file service discovery)
+    /// with the addresses DCP allocated. The targets are references: a host project among them gets a container tunnel.
     /// </summary>
     private static RenderedConfigArgument ConfigFileArgument(IResource prometheus, string configFile, string targetsDirectory, StackRuntime runtime) =>
         new($"--config.file={configFile}",
             cancellationToken => WriteTargetFilesAsync(prometheus, targetsDirectory, runtime, cancellationToken),
-            prometheus.Annotations.OfType<ScrapeTargetAnnotation>().Select(target => (object)target.Endpoint));
+            prometheus.Annotations.OfType<ScrapeTargetAnnotation>().Select(target => (object)target.Endpoint)
+                .Concat(prometheus.Annotations.OfType<ProbeTargetAnnotation>().SelectMany(probe => new object[] { probe.Exporter, probe.Target })));
 
     private static async Task WriteTargetFilesAsync(IResource prometheus, string directory, StackRuntime runtime, CancellationToken cancellationToken)
     {
@@ -105,12 +106,31 @@ public static class PrometheusComponent
         {
             var addresses = new List<string>();
             foreach (var target in job) addresses.Add(await target.Endpoint.AddressFromAsync(prometheus, runtime, cancellationToken));
-            var content = JsonSerializer.Serialize(new[] { new { targets = addresses, labels = new Dictionary<string, string>() } });
-            // Written to a temporary file and renamed: Prometheus watches the directory and must never read half a file.
-            var path = Path.Combine(directory, job.Key + ".json");
-            await File.WriteAllTextAsync(path + ".tmp", content, cancellationToken);
-            File.Move(path + ".tmp", path, overwrite: true);
+            await WriteTargetFileAsync(directory, job.Key, [new TargetGroup([.. addresses], new Dictionary<string, string>())], cancellationToken);
         }
+
+        // Probes: the target is what the exporter probes, the exporter's address a hidden label that job blackbox's
+        // relabelling turns into the scraped address (prometheus/prometheus.yml). On the container network every
+        // container reaches a host project through the same tunnel address, so Prometheus's view serves the exporter too.
+        var probes = new List<TargetGroup>();
+        foreach (var probe in prometheus.Annotations.OfType<ProbeTargetAnnotation>())
+        {
+            var target = await probe.Target.AddressFromAsync(prometheus, runtime, cancellationToken);
+            var exporter = await probe.Exporter.AddressFromAsync(prometheus, runtime, cancellationToken);
+            probes.Add(new TargetGroup([probe.TargetParameter(target)],
+                new Dictionary<string, string>(probe.Labels) { [PrometheusKubernetesConfig.ExporterAddressLabel] = exporter }));
+        }
+        if (probes.Count > 0) await WriteTargetFileAsync(directory, ProbeTargetAnnotation.Job, probes, cancellationToken);
+    }
+
+    private sealed record TargetGroup(string[] targets, Dictionary<string, string> labels);
+
+    private static async Task WriteTargetFileAsync(string directory, string job, IEnumerable<TargetGroup> groups, CancellationToken cancellationToken)
+    {
+        // Written to a temporary file and renamed: Prometheus watches the directory and must never read half a file.
+        var path = Path.Combine(directory, job + ".json");
+        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(groups), cancellationToken);
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     private static void Link(string path, string target)

@@ -26,6 +26,9 @@ public static class AlertmanagerLocalProfile
     {
         /// <summary>Which exchange calendar the local Alertmanager routes market-data alerts by (see <see cref="MarketHours"/>).</summary>
         public MarketHours MarketHours { get; init; } = MarketHours.Open;
+
+        /// <summary>The local Grafana the notifications' dashboard links point at ("" without Grafana: relative links).</summary>
+        public string GrafanaUrl { get; init; } = "";
     }
 
     /// <summary>The inbox's addresses as Alertmanager reaches them: over loopback, or through the container tunnel (it waits for the inbox).</summary>
@@ -51,7 +54,12 @@ public static class AlertmanagerLocalProfile
             $"{baseUrl}/webhook",
             // Go's SMTP client sends a password over plain TCP only to a loopback host; a container reaches the inbox
             // through the tunnel (aspire.dev.internal), so it sends its mail without logging in (the inbox needs no login).
-            runtime.IsHost ? [] : ["smtp_auth_username", "smtp_auth_password_file"]) { MarketHours = marketHours };
+            runtime.IsHost ? [] : ["smtp_auth_username", "smtp_auth_password_file"])
+        {
+            MarketHours = marketHours,
+            // The browser's address of Grafana (DCP allocates every endpoint before any resource starts); never waited for.
+            GrafanaUrl = NexusTrade.Kubernetes.DashboardLinks.DashboardLinkTarget(alertmanager) is { IsAllocated: true } grafana ? grafana.Url : "",
+        };
     }
 
     /// <summary>Writes <c>alertmanager.yml</c>, <c>secrets/</c> and <c>templates/</c> into <paramref name="etc"/>.</summary>
@@ -115,6 +123,8 @@ public static class AlertmanagerLocalProfile
         {
             File.Copy(template, Path.Combine(templates, Path.GetFileName(template)), overwrite: true);
         }
+        await File.WriteAllTextAsync(Path.Combine(templates, NexusTrade.Kubernetes.DashboardLinks.TemplateFileName),
+            NexusTrade.Kubernetes.DashboardLinks.TemplateFile(delivery.GrafanaUrl), cancellationToken);
 
         using var writer = new StringWriter();
         yaml.Save(writer, assignAnchors: false);

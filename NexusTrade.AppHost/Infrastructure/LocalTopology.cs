@@ -59,4 +59,24 @@ public static class ReplicaWiring
     public static IReadOnlyList<IResourceBuilder<T>> WithScrapeTarget<T, TTarget>(this IReadOnlyList<IResourceBuilder<T>> scrapers, string job,
         IResourceBuilder<TTarget> target) where T : IResourceWithEndpoints where TTarget : IResourceWithEndpoints =>
         scrapers.WithScrapeTarget(job, [target]);
+
+    /// <summary>Every scraper probes every replica of <paramref name="targets"/> through the one exporter.</summary>
+    public static IReadOnlyList<IResourceBuilder<T>> WithProbe<T, TExporter, TTarget>(this IReadOnlyList<IResourceBuilder<T>> scrapers, string probe,
+        IResourceBuilder<TExporter> exporter, BlackboxModule module, IReadOnlyList<IResourceBuilder<TTarget>> targets, string path)
+        where T : IResourceWithEndpoints where TExporter : IResourceWithEndpoints where TTarget : IResourceWithEndpoints
+    {
+        foreach (var scraper in scrapers)
+        {
+            foreach (var target in targets) scraper.WithProbe(probe, exporter, module, target, path);
+        }
+        return scrapers;
+    }
+
+    /// <summary>Every member's notifications link into the same Grafana.</summary>
+    public static IReadOnlyList<IResourceBuilder<T>> WithDashboardLinks<T>(this IReadOnlyList<IResourceBuilder<T>> alertmanagers,
+        IResourceBuilder<IResourceWithEndpoints>? grafana) where T : IResource
+    {
+        foreach (var alertmanager in alertmanagers) alertmanager.WithDashboardLinks(grafana);
+        return alertmanagers;
+    }
 }

@@ -90,6 +90,7 @@ public sealed class StackRuntime
         ["prometheus-alertmanager"] = "prometheus-alertmanager",
         ["prometheus-node-exporter"] = "prometheus-node-exporter",
         ["prometheus-redis-exporter"] = "prometheus-redis-exporter",
+        ["prometheus-blackbox-exporter"] = "prometheus-blackbox-exporter",
     };
 
     /// <summary>The full path of a host binary; a missing one is reported by <see cref="Preflight"/> before anything starts.</summary>

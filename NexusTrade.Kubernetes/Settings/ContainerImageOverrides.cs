@@ -16,7 +16,7 @@ public sealed class ContainerImageOverrides
     public static IReadOnlyList<ContainerImage> Overridable { get; } =
     [
         ContainerImages.Redis, ContainerImages.Prometheus, ContainerImages.Alertmanager, ContainerImages.Grafana,
-        ContainerImages.NodeExporter, ContainerImages.RedisExporter, ContainerImages.KubeStateMetrics,
+        ContainerImages.NodeExporter, ContainerImages.RedisExporter, ContainerImages.BlackboxExporter, ContainerImages.KubeStateMetrics,
     ];
 
     private readonly IReadOnlyDictionary<string, ContainerImage> _overrides;

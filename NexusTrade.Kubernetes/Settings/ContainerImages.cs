@@ -20,6 +20,7 @@ public static class ContainerImages
     public static readonly ContainerImage Grafana = new("grafana", "docker.io/grafana/grafana", "11.6.0");
     public static readonly ContainerImage NodeExporter = new("node-exporter", "quay.io/prometheus/node-exporter", "v1.8.2");
     public static readonly ContainerImage RedisExporter = new("redis-exporter", "docker.io/oliver006/redis_exporter", "v1.67.0");
+    public static readonly ContainerImage BlackboxExporter = new("blackbox-exporter", "docker.io/prom/blackbox-exporter", "v0.25.0");
     public static readonly ContainerImage KubeStateMetrics = new("kube-state-metrics", "registry.k8s.io/kube-state-metrics/kube-state-metrics", "v2.13.0");
 
     // The .NET projects: built and pushed by the operator; overridable per publish (KubernetesPublishingOptions).
@@ -28,5 +29,5 @@ public static class ContainerImages
     public static readonly ContainerImage AlertInbox = new("alert-inbox", "ghcr.io/nexustrade/alert-inbox", "1.0.0");
 
     public static IReadOnlyList<ContainerImage> All { get; } =
-        [Redis, Prometheus, Alertmanager, Grafana, NodeExporter, RedisExporter, KubeStateMetrics, Api, MarketFeed, AlertInbox];
+        [Redis, Prometheus, Alertmanager, Grafana, NodeExporter, RedisExporter, BlackboxExporter, KubeStateMetrics, Api, MarketFeed, AlertInbox];
 }

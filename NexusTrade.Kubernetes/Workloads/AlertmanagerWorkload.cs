@@ -44,7 +44,12 @@ public static class AlertmanagerWorkload
             Type = "Opaque",
             StringData = new Dictionary<string, string> { ["alertmanager.yml"] = Configuration(context, prometheusDirectory) },
         }.Initialize();
-        var templates = ConfigMap(identity, $"{spec.Name}-templates", Files(Path.Combine(prometheusDirectory, "templates"), "*.tmpl"));
+        var templateFiles = Files(Path.Combine(prometheusDirectory, "templates"), "*.tmpl");
+        // Dashboard links: the configured Grafana URL, else Grafana's Service (no Grafana in the model: relative links).
+        var grafana = spec.Resource.DashboardLinkTarget() is { } endpoint && context.IsDeployed(endpoint.Resource)
+            ? context.Options.GrafanaExternalUrl?.ToString() ?? context.Values.Url(endpoint) : "";
+        templateFiles[DashboardLinks.TemplateFileName] = DashboardLinks.TemplateFile(grafana);
+        var templates = ConfigMap(identity, $"{spec.Name}-templates", templateFiles);
 
         var container = Harden(new V1Container
         {

@@ -5,6 +5,9 @@ namespace NexusTrade.Kubernetes;
 /// <summary>A scrape job of pods behind a Service, found by the Service's app.kubernetes.io/name label and port name.</summary>
 public sealed record ServiceScrapeJob(string Job, string Service, string Namespace, string PortName, bool HonorLabels = false);
 
+/// <summary>One blackbox probe: the exporter's target parameter, the exporter's host:port, the probe's labels (module, probe).</summary>
+public sealed record ProbeTarget(string Target, string Exporter, IReadOnlyDictionary<string, string> Labels);
+
 /// <summary>
 /// prometheus.yml for the cluster: the local config's job names and rule files, with Kubernetes service discovery
 /// instead of file_sd, production intervals, and the kubelet and cAdvisor jobs that only a cluster has.
@@ -22,7 +25,11 @@ public static class PrometheusKubernetesConfig
     /// <summary>Where the remote-write Secret's password file is mounted.</summary>
     public const string RemoteWriteDirectory = "/etc/prometheus/remote-write";
 
-    public static string Render(IEnumerable<ServiceScrapeJob> jobs, ServiceScrapeJob alertmanager, RemoteWriteTarget? remoteWrite = null)
+    /// <summary>The hidden target label that carries the exporter's address (file_sd locally, static_configs here).</summary>
+    public const string ExporterAddressLabel = "__blackbox_address";
+
+    public static string Render(IEnumerable<ServiceScrapeJob> jobs, ServiceScrapeJob alertmanager, RemoteWriteTarget? remoteWrite = null,
+        IReadOnlyList<ProbeTarget>? probes = null)
     {
         var config = new Dictionary<string, object>
         {
@@ -55,7 +62,9 @@ public static class PrometheusKubernetesConfig
                     },
                 },
             },
-            ["scrape_configs"] = jobs.Select(ServiceJob).Concat([Kubelet("kubelet", "/metrics"), Kubelet("cadvisor", "/metrics/cadvisor")]).ToList(),
+            ["scrape_configs"] = jobs.Select(ServiceJob)
+                .Concat(probes is { Count: > 0 } ? [ProbeJob(probes)] : [])
+                .Concat([Kubelet("kubelet", "/metrics"), Kubelet("cadvisor", "/metrics/cadvisor")]).ToList(),
         };
 
         if (remoteWrite is not null) config["remote_write"] = new[] { RemoteWrite(remoteWrite) };
@@ -110,6 +119,29 @@ public static class PrometheusKubernetesConfig
         scrape["relabel_configs"] = relabel;
         return scrape;
     }
+
+    /// <summary>
+    /// The blackbox probes: each target names what to probe; relabelling turns it into the exporter's target parameter
+    /// and instance label, the module label into its module parameter, and scrapes the exporter instead (the same
+    /// relabelling as job blackbox in prometheus/prometheus.yml).
+    /// </summary>
+    private static Dictionary<string, object> ProbeJob(IReadOnlyList<ProbeTarget> probes) => new()
+    {
+        ["job_name"] = ProbeTargetAnnotation.Job,
+        ["metrics_path"] = "/probe",
+        ["static_configs"] = probes.Select(probe => new Dictionary<string, object>
+        {
+            ["targets"] = new[] { probe.Target },
+            ["labels"] = new SortedDictionary<string, string>(probe.Labels.ToDictionary()) { [ExporterAddressLabel] = probe.Exporter },
+        }).ToList(),
+        ["relabel_configs"] = new[]
+        {
+            Copy("__address__", "__param_target"),
+            Copy("__param_target", "instance"),
+            Copy("module", "__param_module"),
+            Copy(ExporterAddressLabel, "__address__"),
+        },
+    };
 
     /// <summary>
     /// The kubelet of every node (node discovery, port 10250) with the ServiceAccount token; the ClusterRole's

@@ -36,7 +36,7 @@ public static class PrometheusWorkload
         var port = spec.ContainerPort(Endpoint);
         var remoteWrite = context.Options.RemoteWrite;
 
-        var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["prometheus.yml"] = RenderConfig(spec, remoteWrite) });
+        var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["prometheus.yml"] = RenderConfig(spec, context, remoteWrite) });
         var rules = ConfigMap(identity, $"{spec.Name}-rules", Files(Path.Combine(prometheusDirectory, "rules"), "*.yml"));
 
         var container = Harden(new V1Container
@@ -99,7 +99,7 @@ public static class PrometheusWorkload
     }
 
     /// <summary>One job per scrape target of the model, plus the cluster-only ones; alerts go to the target of job alertmanager.</summary>
-    private static string RenderConfig(ComponentSpec prometheus, RemoteWriteTarget? remoteWrite)
+    private static string RenderConfig(ComponentSpec prometheus, PublishContext context, RemoteWriteTarget? remoteWrite)
     {
         var jobs = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>()
             .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource),
@@ -109,6 +109,10 @@ public static class PrometheusWorkload
             .OrderBy(job => job.Job, StringComparer.Ordinal)
             .ToList();
         var alerting = jobs.Single(job => job.Job == "alertmanager");
-        return PrometheusKubernetesConfig.Render(jobs, alerting, remoteWrite);
+        var probes = prometheus.Resource.Annotations.OfType<ProbeTargetAnnotation>()
+            .Select(probe => new ProbeTarget(probe.TargetParameter(new Uri(context.Values.Url(probe.Target)).Authority),
+                new Uri(context.Values.Url(probe.Exporter)).Authority, probe.Labels))
+            .ToList();
+        return PrometheusKubernetesConfig.Render(jobs, alerting, remoteWrite, probes);
     }
 }

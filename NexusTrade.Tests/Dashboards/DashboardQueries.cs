@@ -67,9 +67,9 @@ public static class DashboardQueries
         @"\{[^{}]*\}|\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^()]*\)",
         RegexOptions.CultureInvariant);
 
-    // A metric name starting with kube_ (kube-state-metrics) or container_ (cAdvisor).
+    // A metric name starting with kube_ (kube-state-metrics), container_ (cAdvisor) or kubelet_ (the kubelets).
     private static readonly Regex KubernetesSeriesPattern = new(
-        @"(?<![A-Za-z0-9_:])(?:kube|container)_[A-Za-z0-9_:]+",
+        @"(?<![A-Za-z0-9_:])(?:kube|container|kubelet)_[A-Za-z0-9_:]+",
         RegexOptions.CultureInvariant);
 
     /// <summary>The directory holding the provisioned dashboard JSON files.</summary>
@@ -196,7 +196,7 @@ public static class DashboardQueries
         });
     }
 
-    /// <summary>True when the expression reads kube_* or container_* series (only scraped in Kubernetes).</summary>
+    /// <summary>True when the expression reads kube_*, container_* or kubelet_* series (only scraped in Kubernetes).</summary>
     public static bool RequiresKubernetes(string expr)
     {
         ArgumentNullException.ThrowIfNull(expr);

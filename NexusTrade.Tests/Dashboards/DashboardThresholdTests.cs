@@ -36,6 +36,10 @@ public sealed partial class DashboardThresholdTests
         ["Cache hit / miss ratio"] = new("CacheHitRatioLow"),
         ["Memory used / max"] = new("RedisMemoryHigh"),
         ["Availability (selected range)"] = new("availability", Objective: true),
+        ["Probe duration by probe"] = new("ApiProbeSlow"),
+        ["Freshness SLO burn rate"] = new("QuoteFreshnessErrorBudgetBurn"),
+        ["Node filesystem space available"] = new("NodeFilesystemFillingUp"),
+        ["Persistent volume space available"] = new("KubePersistentVolumeFillingUp"),
     };
 
     /// <summary>Panels whose thresholds no alert defines, and why.</summary>
@@ -59,6 +63,7 @@ public sealed partial class DashboardThresholdTests
         ["Container restarts (range)"] = "any restart shows",
         ["Redis up"] = "1 = up",
         ["Redis up per target"] = "1 = up",
+        ["Quote age p50 / p99 by channel"] = "5 s: the freshness SLO's age bound, a bucket edge (le=\"5\") in nexustrade-slo-freshness.rules.yml, not a comparison",
     };
 
     // The threshold of an alert is the first comparison with a number in its expression.

@@ -69,6 +69,7 @@ public static class WorkloadHardening
         ["prometheus"] = 65534,
         ["alertmanager"] = 65534,
         ["node-exporter"] = 65534,
+        ["blackbox-exporter"] = 65534,
         ["kube-state-metrics"] = 65534,
         ["grafana"] = 472,
         ["redis"] = 999,

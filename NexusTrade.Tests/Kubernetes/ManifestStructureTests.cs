@@ -11,7 +11,7 @@ namespace NexusTrade.Tests.Kubernetes;
 [Collection(PublishedManifestsCollection.Name)]
 public sealed class ManifestStructureTests(PublishedManifests published)
 {
-    private static readonly string[] MonitoringWorkloads = ["prometheus", "alertmanager", "grafana", "node-exporter", "kube-state-metrics", "redis-exporter"];
+    private static readonly string[] MonitoringWorkloads = ["prometheus", "alertmanager", "grafana", "node-exporter", "kube-state-metrics", "redis-exporter", "blackbox-exporter"];
     private static readonly string[] ApplicationWorkloads = ["api", "redis"];
     private static readonly string[] Simulators = ["marketfeed-primary", "marketfeed-secondary", "alert-inbox"];
 

@@ -36,7 +36,10 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
             new
             {
                 labels = new Dictionary<string, string> { ["alertname"] = alertName, ["team"] = "sre", ["severity"] = "ticket" },
-                annotations = new Dictionary<string, string> { ["summary"] = "E-mail delivery probe", ["runbook_url"] = "docs/runbooks/none.md" },
+                annotations = new Dictionary<string, string>
+                {
+                    ["summary"] = "E-mail delivery probe", ["runbook_url"] = "docs/runbooks/none.md", ["dashboard_url"] = InboxDashboardPath,
+                },
                 endsAt = DateTimeOffset.UtcNow.AddMinutes(5),
             },
         };
@@ -46,7 +49,11 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
         Assert.Equal("sre-tickets@nexustrade.example", email.GetProperty("body").GetProperty("to")[0].GetString());
         Assert.Contains("E-mail delivery probe", email.GetProperty("body").GetProperty("text").GetString());
         Assert.Contains("[FIRING:1]", email.GetProperty("title").GetString());
+        // The dashboard link in the text part (this stack has no Grafana URL: the path alone).
+        Assert.Contains("Dashboard: " + InboxDashboardPath, email.GetProperty("body").GetProperty("text").GetString());
     }
+
+    private const string InboxDashboardPath = "/d/nexustrade-overview/nexustrade-main-overview?viewPanel=19";
 
     [Fact]
     public async Task A_provider_outage_pages_and_posts_then_resolves()
@@ -71,6 +78,10 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
             Assert.Contains("marketfeed-primary", page.GetProperty("body").GetRawText());
             Assert.Contains("marketfeed-primary", slack.GetProperty("body").GetRawText());
             Assert.False(string.IsNullOrEmpty(Field(page, "routing_key")));
+            // The rule's dashboard_url, its provider variable filled from the alert's labels, on the page and the message.
+            const string panel = "/d/nexustrade-providers/nexustrade-data-provider-performance?viewPanel=9&var-provider=marketfeed-primary";
+            Assert.Contains(Strings(page), text => text.Contains(panel, StringComparison.Ordinal));
+            Assert.Contains(Strings(slack), text => text.Contains(panel, StringComparison.Ordinal));
 
             await stack.ResetFaultsAsync();
             var recoveredAt = Stopwatch.StartNew();
@@ -87,6 +98,15 @@ public abstract class AlertDeliveryChecks(StackFixture stack, ITestOutputHelper 
         }
         await stack.WaitForPrimaryProviderAsync();
     }
+
+    /// <summary>Every string value of a notification, decoded (links sit in different fields per vendor).</summary>
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
 
     private static bool IsDataProviderFailing(JsonElement notification) =>
         notification.GetProperty("body").GetRawText().Contains("DataProviderFailing");

@@ -71,3 +71,8 @@ public sealed class ContainerModeTests(ContainerStackFixture stack, ITestOutputH
         }
     }
 }
+
+[Collection(ContainerStackCollection.Name)]
+[Trait("Category", "ContainerMode")]
+[Trait("Category", "Stack")]
+public sealed class ContainerProbeTests(ContainerStackFixture stack, ITestOutputHelper output) : ProbeChecks(stack, output);

@@ -12,7 +12,7 @@ namespace NexusTrade.Tests.Stack;
 public sealed class ContainerStackFixture : StackFixture
 {
     /// <summary>Each component's offline image, found among the engine's images (newest tag first).</summary>
-    public static readonly string[] OfflineComponents = ["redis", "prometheus", "alertmanager", "node-exporter", "redis-exporter"];
+    public static readonly string[] OfflineComponents = ["redis", "prometheus", "alertmanager", "node-exporter", "redis-exporter", "blackbox-exporter"];
 
     public const string ImagePrefix = "nexustrade-offline/";
 

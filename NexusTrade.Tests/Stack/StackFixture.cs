@@ -19,7 +19,7 @@ public class StackFixture : IAsyncLifetime
 {
     /// <summary>The resources that must become healthy (Grafana only when a grafana binary exists; it is checked separately).</summary>
     public static readonly string[] CoreResources =
-        ["redis", "marketfeed-primary", "marketfeed-secondary", "api", "node-exporter", "redis-exporter", "alert-inbox", "alertmanager", "prometheus"];
+        ["redis", "marketfeed-primary", "marketfeed-secondary", "api", "node-exporter", "redis-exporter", "blackbox-exporter", "alert-inbox", "alertmanager", "prometheus"];
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "nexustrade-tests-" + Guid.NewGuid().ToString("N")[..8]);
     private DistributedApplication? _app;
