@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace NexusTrade.Api.Streaming;
@@ -13,7 +14,7 @@ namespace NexusTrade.Api.Streaming;
 public sealed class FrameBatchingStream(Stream inner) : Stream
 {
     /// <summary>A batch larger than this is written out as it fills: bounds the buffer a batch rents.</summary>
-    public const int MaxBatchBytes = 16 * 1024;
+    public const int MaxBatchBytes = 4 * 1024;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[]? _buffer;
@@ -21,6 +22,45 @@ public sealed class FrameBatchingStream(Stream inner) : Stream
     private volatile bool _batching;
 
     public void BeginBatch() => _batching = true;
+
+    /// <summary>
+    /// Appends one whole message to the open batch as the unmasked, unfragmented text frame a server WebSocket writes
+    /// for it (RFC 6455 5.2: FIN + opcode 1, then the payload length in 1, 3 or 9 bytes), so that the bytes shared by
+    /// every subscriber are copied once per client without going through the WebSocket's send path. False (the caller
+    /// sends through the WebSocket) when no batch is open, the batch is full, or the WebSocket is writing a frame of its own.
+    /// </summary>
+    public bool TryAppendTextFrame(ReadOnlySpan<byte> payload)
+    {
+        if (!_batching || !_gate.Wait(0)) return false;
+        try
+        {
+            var header = payload.Length < 126 ? 2 : payload.Length <= ushort.MaxValue ? 4 : 10;
+            if (!_batching || _count + header + payload.Length > MaxBatchBytes) return false;
+            var frame = (_buffer ??= ArrayPool<byte>.Shared.Rent(MaxBatchBytes)).AsSpan(_count, header + payload.Length);
+            frame[0] = 0x81;
+            switch (header)
+            {
+                case 2:
+                    frame[1] = (byte)payload.Length;
+                    break;
+                case 4:
+                    frame[1] = 126;
+                    BinaryPrimitives.WriteUInt16BigEndian(frame[2..], (ushort)payload.Length);
+                    break;
+                default:
+                    frame[1] = 127;
+                    BinaryPrimitives.WriteUInt64BigEndian(frame[2..], (ulong)payload.Length);
+                    break;
+            }
+            payload.CopyTo(frame[header..]);
+            _count += frame.Length;
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>Writes what the batch gathered (if anything) and ends it.</summary>
     public async ValueTask EndBatchAsync(CancellationToken cancellationToken)

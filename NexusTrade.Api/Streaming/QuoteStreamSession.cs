@@ -162,17 +162,21 @@ public sealed class QuoteStreamSession
                         await SendCloseAsync(close);
                         return;
                     }
-                    // Most sends complete synchronously (into the batch, or the frame fits the transport's buffer): only a send
-                    // that has to wait gets a timeout, instead of a linked token source and a timer for every message.
-                    var send = _socket.SendAsync(new ReadOnlyMemory<byte>(next.Message), WebSocketMessageType.Text, endOfMessage: true, stop);
-                    if (send.IsCompleted)
+                    // Into the batch as a ready frame when the transport batches; otherwise through the WebSocket. Most sends
+                    // complete synchronously (the frame fits the transport's buffer): only a send that has to wait gets a
+                    // timeout, instead of a linked token source and a timer for every message.
+                    if (!(_socket.State is WebSocketState.Open or WebSocketState.CloseReceived && _batch?.TryAppendTextFrame(next.Message) == true))
                     {
-                        send.GetAwaiter().GetResult();
-                    }
-                    else if (!await send.AsTask().CompletesWithinAsync(_options.SendTimeout, stop))
-                    {
-                        DisconnectSlowConsumer();
-                        return;
+                        var send = _socket.SendAsync(new ReadOnlyMemory<byte>(next.Message), WebSocketMessageType.Text, endOfMessage: true, stop);
+                        if (send.IsCompleted)
+                        {
+                            send.GetAwaiter().GetResult();
+                        }
+                        else if (!await send.AsTask().CompletesWithinAsync(_options.SendTimeout, stop))
+                        {
+                            DisconnectSlowConsumer();
+                            return;
+                        }
                     }
                     if (next.Quote is { } quote)
                     {
