@@ -53,12 +53,6 @@ public static class ServiceDefaultsExtensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, params string[] meterNames)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
-
         var openTelemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
@@ -80,6 +74,13 @@ public static class ServiceDefaultsExtensions
         // which cost several percent of throughput on the cached quote route (see bench/README.md).
         if (TracesExported(builder.Configuration))
         {
+            // Logs go to OTLP too, and only then: without an exporter the OpenTelemetry logger processed every record and,
+            // with scopes included, made every request and connection push its logging scopes for nobody (bench/README.md, (a)).
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
             openTelemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(builder.Environment.ApplicationName)
@@ -94,7 +95,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>True when an OTLP endpoint is configured, so that traces have somewhere to go.</summary>
+    /// <summary>True when an OTLP endpoint is configured, so that traces and logs have somewhere to go.</summary>
     public static bool TracesExported(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
