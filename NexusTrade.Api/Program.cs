@@ -29,6 +29,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseClientIdentity();
 app.UseRateLimiter();
+app.UseQuoteStreamTransport();
 app.UseWebSockets();
 
 app.MapDefaultEndpoints();

@@ -25,6 +25,20 @@ public static class ServiceDefaultsExtensions
     /// <summary>Latency buckets (seconds) centred on the latency objectives used by the alerts (250 ms SLO, 0.5 s / 1 s alerts).</summary>
     public static readonly double[] LatencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    /// <summary>
+    /// Instruments of the ASP.NET Core meters that record on every request and that nothing reads; the SDK does not
+    /// listen to a dropped instrument, so the framework skips the recording. (Rate limiting keeps
+    /// <c>aspnetcore.rate_limiting.requests</c>, its decisions, which the APM dashboard shows.)
+    /// </summary>
+    public static readonly IReadOnlySet<string> UnusedPerRequestInstruments = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "aspnetcore.routing.match_attempts",
+        "aspnetcore.rate_limiting.active_request_leases",
+        "aspnetcore.rate_limiting.request_lease.duration",
+        "aspnetcore.rate_limiting.queued_requests",
+        "aspnetcore.rate_limiting.request.time_in_queue",
+    };
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, params string[] meterNames)
         where TBuilder : IHostApplicationBuilder
     {
@@ -39,12 +53,6 @@ public static class ServiceDefaultsExtensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, params string[] meterNames)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
-
         var openTelemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
@@ -55,6 +63,8 @@ public static class ServiceDefaultsExtensions
                     .AddMeter(meterNames)
                     .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBucketsSeconds })
                     .AddView("http.client.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBucketsSeconds })
+                    // Recorded on every request but used by no dashboard, alert or runbook (docs/metrics.md): not collected.
+                    .AddView(instrument => UnusedPerRequestInstruments.Contains(instrument.Name) ? MetricStreamConfiguration.Drop : null)
                     // No response cache: every scrape reflects the current values (Prometheus scrapes rarely anyway).
                     .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
             });
@@ -64,6 +74,13 @@ public static class ServiceDefaultsExtensions
         // which cost several percent of throughput on the cached quote route (see bench/README.md).
         if (TracesExported(builder.Configuration))
         {
+            // Logs go to OTLP too, and only then: without an exporter the OpenTelemetry logger processed every record and,
+            // with scopes included, made every request and connection push its logging scopes for nobody (bench/README.md, (a)).
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
             openTelemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(builder.Environment.ApplicationName)
@@ -78,7 +95,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>True when an OTLP endpoint is configured, so that traces have somewhere to go.</summary>
+    /// <summary>True when an OTLP endpoint is configured, so that traces and logs have somewhere to go.</summary>
     public static bool TracesExported(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 

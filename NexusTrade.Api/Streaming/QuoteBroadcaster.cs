@@ -13,6 +13,9 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
 {
     private readonly ConcurrentDictionary<string, QuoteVersion> _lastPushed = new(StringComparer.Ordinal);
 
+    /// <summary>Subscribers with something new in the current push (only the broadcaster's loop uses it).</summary>
+    private readonly HashSet<QuoteStreamOutbox> _toWake = [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.PushInterval, time);
@@ -42,6 +45,7 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
         foreach (var gone in _lastPushed.Keys.Except(symbols)) _lastPushed.TryRemove(gone, out _);
         if (symbols.Length == 0) return;
 
+        var changed = new ConcurrentQueue<(string Symbol, Quote Quote)>();
         await Parallel.ForEachAsync(symbols, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (symbol, ct) =>
             {
@@ -50,14 +54,28 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
                 var version = new QuoteVersion(quote.Price, quote.VendorTimestamp, quote.Provider, quote.Stale);
                 if (_lastPushed.TryGetValue(symbol, out var last) && last == version) return;
                 _lastPushed[symbol] = version;
-                Publish(symbol, quote);
+                changed.Enqueue((symbol, quote));
             });
+        Publish(changed);
     }
 
-    private void Publish(string symbol, Quote quote)
+    /// <summary>
+    /// Queues every changed quote of this push with its subscribers first, then wakes each subscriber once: a client
+    /// subscribed to several changed symbols gets them in one wake-up, which its writer sends as one batch.
+    /// </summary>
+    private void Publish(IEnumerable<(string Symbol, Quote Quote)> changed)
     {
-        var message = ServerMessages.QuoteUpdate(quote, time.GetUtcNow());
-        foreach (var subscriber in hub.SubscribersOf(symbol)) subscriber.EnqueueQuote(symbol, message, quote);
+        var publishedAt = time.GetUtcNow();
+        foreach (var (symbol, quote) in changed)
+        {
+            var message = ServerMessages.QuoteUpdate(quote, publishedAt);
+            foreach (var subscriber in hub.SubscribersOf(symbol))
+            {
+                if (subscriber.EnqueueQuote(symbol, message, quote, wake: false)) _toWake.Add(subscriber);
+            }
+        }
+        foreach (var subscriber in _toWake) subscriber.Wake();
+        _toWake.Clear();
     }
 
     /// <summary>What makes an update worth pushing: a new price, a newer vendor time, another provider, or staleness.</summary>

@@ -13,8 +13,14 @@ public sealed class QuoteStreamOptions
     [Range(1, 100_000, ErrorMessage = "QuoteStream:MaxDistinctSymbols must be between 1 and 100000.")]
     public int MaxDistinctSymbols { get; set; } = 2_000;
 
+    /// <summary>
+    /// Open WebSocket connections; past it an upgrade is closed at once with 1013. Derived so that the cap answers before
+    /// the pod's memory limit: base + N x per-client &lt;= 512 MiB x 0.85, with base 212 MiB (the largest VmRSS of the
+    /// 30-minute soak) and 36-48 KiB per client subscribed to 20 symbols (bench websocket-scale, 10,000 clients):
+    /// N &lt;= 4,791 at the worst figure (6,313 at the best), so 4,500. Re-derive from bench/README.md when the per-client figure changes.
+    /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "QuoteStream:MaxConnections must be between 1 and 1000000.")]
-    public int MaxConnections { get; set; } = 5_000;
+    public int MaxConnections { get; set; } = 4_500;
 
     /// <summary>Largest client message accepted; a larger one closes the connection with 1009.</summary>
     [Range(64, 65_536, ErrorMessage = "QuoteStream:MaxMessageBytes must be between 64 and 65536.")]

@@ -41,19 +41,24 @@ public sealed class QuoteStreamOutbox(QuoteStreamOptions options, NexusTradeMetr
         get { lock (_gate) return _quotes.Count; }
     }
 
-    /// <summary>Queues a quote update; an unsent update for the same symbol is replaced (coalesced).</summary>
-    public void EnqueueQuote(string symbol, byte[] message, Quote? quote = null)
+    /// <summary>
+    /// Queues a quote update; an unsent update for the same symbol is replaced (coalesced). With <paramref name="wake"/>
+    /// false the writer is not woken (the broadcaster queues a whole push first and then calls <see cref="Wake"/> once,
+    /// so that the writer sends it as one batch); false when the outbox is closing.
+    /// </summary>
+    public bool EnqueueQuote(string symbol, byte[] message, Quote? quote = null, bool wake = true)
     {
         lock (_gate)
         {
-            if (_closing) return;
+            if (_closing) return false;
             if (!_quotes.TryAdd(symbol, (message, quote)))
             {
                 _quotes[symbol] = (message, quote);
                 metrics.WebSocketMessagesDropped(DropReason.Coalesced);
             }
         }
-        Wake();
+        if (wake) Wake();
+        return true;
     }
 
     /// <summary>Queues a reply; a client that lets more than the limit pile up is closed as a slow consumer.</summary>
@@ -178,5 +183,6 @@ public sealed class QuoteStreamOutbox(QuoteStreamOptions options, NexusTradeMetr
         _replyTaken = null;
     }
 
-    private void Wake() => _wake.Writer.TryWrite(true);
+    /// <summary>Tells the writer there is something to take.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Buffers;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Features;
 using NexusTrade.Api.Quotes;
 using NexusTrade.Api.Telemetry;
 
@@ -18,11 +20,15 @@ public sealed class QuoteStreamSession
     private readonly ILogger _logger;
     private readonly QuoteStreamCommands _commands;
     private readonly SubscriptionSnapshots _snapshots;
+    private readonly FrameBatchingStream? _batch;
+
+    /// <summary>Most commands fit this; a longer one (up to <see cref="QuoteStreamOptions.MaxMessageBytes"/>) is read into a pooled buffer.</summary>
+    private const int ReceiveBufferBytes = 512;
 
     public QuoteStreamSession(WebSocket socket, SubscriptionHub hub, QuoteService quotes, NexusTradeMetrics metrics,
-        QuoteStreamOptions options, ILogger logger)
+        QuoteStreamOptions options, ILogger logger, FrameBatchingStream? batch = null)
     {
-        (_socket, _metrics, _options, _logger) = (socket, metrics, options, logger);
+        (_socket, _metrics, _options, _logger, _batch) = (socket, metrics, options, logger, batch);
         Outbox = new QuoteStreamOutbox(options, metrics);
         _commands = new QuoteStreamCommands(Outbox, hub, metrics, options.MaxSubscriptionsPerConnection);
         _snapshots = new SubscriptionSnapshots(Outbox, quotes, logger);
@@ -39,7 +45,8 @@ public sealed class QuoteStreamSession
             KeepAliveInterval = options.KeepAliveInterval,
             KeepAliveTimeout = options.KeepAliveInterval * 2,
         });
-        await new QuoteStreamSession(socket, hub, quotes, metrics, options, logger).RunAsync(context.RequestAborted, shutdown);
+        var batch = (context.Features.Get<IHttpUpgradeFeature>() as FrameBatchingUpgradeFeature)?.Stream;
+        await new QuoteStreamSession(socket, hub, quotes, metrics, options, logger, batch).RunAsync(context.RequestAborted, shutdown);
     }
 
     public async Task RunAsync(CancellationToken aborted, CancellationToken shutdown)
@@ -81,23 +88,40 @@ public sealed class QuoteStreamSession
 
     private async Task<DisconnectReason> ReceiveLoopAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[_options.MaxMessageBytes];
+        // A connection spends its life waiting here: it holds a small buffer, and rents the largest allowed only for a longer message.
+        var small = new byte[Math.Min(ReceiveBufferBytes, _options.MaxMessageBytes)];
         while (true)
         {
-            var count = 0;
-            ValueWebSocketReceiveResult received;
-            do
+            var buffer = small;
+            try
             {
-                if (count == buffer.Length) return Invalid(StreamClose.MessageTooBig(buffer.Length));
-                received = await _socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken);
-                count += received.Count;
-                if (received.MessageType == WebSocketMessageType.Close) return Close(StreamClose.ClientClosed);
-                if (received.MessageType == WebSocketMessageType.Binary) return Invalid(StreamClose.Binary);
-            }
-            while (!received.EndOfMessage);
+                var count = 0;
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    var limit = Math.Min(buffer.Length, _options.MaxMessageBytes);
+                    if (count == limit)
+                    {
+                        if (limit == _options.MaxMessageBytes) return Invalid(StreamClose.MessageTooBig(_options.MaxMessageBytes));
+                        var larger = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        if (buffer != small) ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    received = await _socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, _options.MaxMessageBytes) - count), cancellationToken);
+                    count += received.Count;
+                    if (received.MessageType == WebSocketMessageType.Close) return Close(StreamClose.ClientClosed);
+                    if (received.MessageType == WebSocketMessageType.Binary) return Invalid(StreamClose.Binary);
+                }
+                while (!received.EndOfMessage);
 
-            if (!await Outbox.WaitForReplyRoomAsync(_options.SendTimeout, cancellationToken)) return DisconnectReason.SlowConsumer;
-            if (Apply(_commands.Handle(buffer.AsSpan(0, count))) is { } closed) return closed;
+                if (!await Outbox.WaitForReplyRoomAsync(_options.SendTimeout, cancellationToken)) return DisconnectReason.SlowConsumer;
+                if (Apply(_commands.Handle(buffer.AsSpan(0, count))) is { } closed) return closed;
+            }
+            finally
+            {
+                if (buffer != small) ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -127,36 +151,73 @@ public sealed class QuoteStreamSession
         {
             while (await Outbox.WaitToTakeAsync(stop))
             {
+                // What one wake-up finds goes out as one batch (one send on the connection) when the transport batches.
+                _batch?.BeginBatch();
+                var quotes = 0;
                 while (Outbox.TryTake(out var next))
                 {
                     if (next.Close is { } close)
                     {
+                        if (!await EndBatchAsync(stop)) return;
                         await SendCloseAsync(close);
                         return;
                     }
-                    // Most sends complete synchronously (the frame fits the transport's buffer): only a send that has to wait
-                    // gets a timeout, instead of a linked token source and a timer for every message.
-                    var send = _socket.SendAsync(new ReadOnlyMemory<byte>(next.Message), WebSocketMessageType.Text, endOfMessage: true, stop);
-                    if (send.IsCompleted)
+                    // Into the batch as a ready frame when the transport batches; otherwise through the WebSocket. Most sends
+                    // complete synchronously (the frame fits the transport's buffer): only a send that has to wait gets a
+                    // timeout, instead of a linked token source and a timer for every message.
+                    if (!(_socket.State is WebSocketState.Open or WebSocketState.CloseReceived && _batch?.TryAppendTextFrame(next.Message) == true))
                     {
-                        send.GetAwaiter().GetResult();
+                        var send = _socket.SendAsync(new ReadOnlyMemory<byte>(next.Message), WebSocketMessageType.Text, endOfMessage: true, stop);
+                        if (send.IsCompleted)
+                        {
+                            send.GetAwaiter().GetResult();
+                        }
+                        else if (!await send.AsTask().CompletesWithinAsync(_options.SendTimeout, stop))
+                        {
+                            DisconnectSlowConsumer();
+                            return;
+                        }
                     }
-                    else if (!await send.AsTask().CompletesWithinAsync(_options.SendTimeout, stop))
+                    if (next.Quote is { } quote)
                     {
-                        // The client has not read for a whole send timeout: it would only hold memory and a slot.
-                        _logger.LogWarning("Disconnecting a WebSocket client that stopped reading for {Timeout}", _options.SendTimeout);
-                        Outbox.CloseSlowConsumer(StreamClose.SendStalled);
-                        _socket.Abort();
-                        return;
+                        quotes++;
+                        _metrics.QuoteDelivered(DeliveryChannel.Websocket, quote);
                     }
-                    _metrics.WebSocketMessage(MessageDirection.Sent, next.Kind);
-                    if (next.Quote is { } quote) _metrics.QuoteDelivered(DeliveryChannel.Websocket, quote);
+                    else
+                    {
+                        _metrics.WebSocketMessage(MessageDirection.Sent, next.Kind);
+                    }
                 }
+                if (!await EndBatchAsync(stop)) return;
+                _metrics.WebSocketMessages(MessageDirection.Sent, StreamMessageKind.Quote, quotes);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
         }
+    }
+
+    /// <summary>Writes the batch out; false (and the client is disconnected) when that did not complete within the send timeout.</summary>
+    private async ValueTask<bool> EndBatchAsync(CancellationToken stop)
+    {
+        if (_batch is null) return true;
+        var write = _batch.EndBatchAsync(stop);
+        if (write.IsCompleted)
+        {
+            write.GetAwaiter().GetResult();
+            return true;
+        }
+        if (await write.AsTask().CompletesWithinAsync(_options.SendTimeout, stop)) return true;
+        DisconnectSlowConsumer();
+        return false;
+    }
+
+    /// <summary>The client has not read for a whole send timeout: it would only hold memory and a slot.</summary>
+    private void DisconnectSlowConsumer()
+    {
+        _logger.LogWarning("Disconnecting a WebSocket client that stopped reading for {Timeout}", _options.SendTimeout);
+        Outbox.CloseSlowConsumer(StreamClose.SendStalled);
+        _socket.Abort();
     }
 
     private async Task SendCloseAsync(StreamClose close)

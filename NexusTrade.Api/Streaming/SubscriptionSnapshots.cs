@@ -10,7 +10,8 @@ namespace NexusTrade.Api.Streaming;
 public sealed class SubscriptionSnapshots(QuoteStreamOutbox outbox, QuoteService quotes, ILogger logger)
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    // Null while nothing is pending: a connection keeps no set for the snapshots it fetched once.
+    private HashSet<string>? _pending;
     private bool _workerRunning;
 
     public void Request(IReadOnlyList<string> symbols)
@@ -18,7 +19,7 @@ public sealed class SubscriptionSnapshots(QuoteStreamOutbox outbox, QuoteService
         if (symbols.Count == 0) return;
         lock (_gate)
         {
-            _pending.UnionWith(symbols);
+            (_pending ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(symbols);
             if (_workerRunning || outbox.IsClosing) return;
             _workerRunning = true;
         }
@@ -28,7 +29,7 @@ public sealed class SubscriptionSnapshots(QuoteStreamOutbox outbox, QuoteService
     /// <summary>Drops the pending snapshot of a symbol that was unsubscribed before it was fetched.</summary>
     public void Forget(string symbol)
     {
-        lock (_gate) _pending.Remove(symbol);
+        lock (_gate) _pending?.Remove(symbol);
     }
 
     private async Task SendAsync()
@@ -53,8 +54,9 @@ public sealed class SubscriptionSnapshots(QuoteStreamOutbox outbox, QuoteService
     {
         lock (_gate)
         {
-            if (outbox.IsClosing || _pending.Count == 0)
+            if (outbox.IsClosing || _pending is not { Count: > 0 })
             {
+                _pending = null;
                 _workerRunning = false;
                 return null;
             }

@@ -124,9 +124,15 @@ public sealed class NexusTradeMetrics
         if (delta != 0) _webSocketSubscriptions.Add(delta);
     }
 
-    public void WebSocketMessage(MessageDirection direction, StreamMessageKind kind) =>
-        _webSocketMessages.Add(1, new KeyValuePair<string, object?>("direction", direction.ToLabel()),
+    public void WebSocketMessage(MessageDirection direction, StreamMessageKind kind) => WebSocketMessages(direction, kind, 1);
+
+    /// <summary>Several messages of one kind at once (a writer's batch of quote updates): one recording instead of one per message.</summary>
+    public void WebSocketMessages(MessageDirection direction, StreamMessageKind kind, long count)
+    {
+        if (count <= 0) return;
+        _webSocketMessages.Add(count, new KeyValuePair<string, object?>("direction", direction.ToLabel()),
             new KeyValuePair<string, object?>("message_type", kind.ToLabel()));
+    }
 
     public void WebSocketMessagesDropped(DropReason reason, long count = 1) =>
         _webSocketMessagesDropped.Add(count, new KeyValuePair<string, object?>("reason", reason.ToLabel()));

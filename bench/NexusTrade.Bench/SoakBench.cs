@@ -241,12 +241,16 @@ public static class SoakBench
         var growthFromWarm = rssWarm is { } w && rssEnd is { } e ? (e - w) * 100.0 / w : double.NaN;
         var growthFromStart = rssStart is { } s0 && rssEnd is { } e2 ? (e2 - s0) * 100.0 / s0 : double.NaN;
         var rssMax = rssTimeline.Count > 0 ? rssTimeline.Max(t => t.Rss ?? 0) : 0;
+        // Settling: growth over the last 10 minutes of load (or the second half of a shorter soak), first sample at or after the mark.
+        var tailFrom = clock.Elapsed.TotalSeconds - Math.Min(600, clock.Elapsed.TotalSeconds / 2);
+        var rssTail = rssTimeline.FirstOrDefault(t => t.At >= tailFrom && t.Rss is not null).Rss;
+        var growthTail = rssTail is { } t0 && rssEnd is { } e3 ? (e3 - t0) * 100.0 / t0 : double.NaN;
         if (rssTimeline.Count == 0) rssTimeline.Add((0, null, null));
         Console.WriteLine($"soak done after {clock.Elapsed.TotalMinutes:0.0} min, {phaseIndex} phases{(apiExited ? " (CUT SHORT: the API process exited)" : "")}");
         Console.WriteLine($"  REST {total}");
         Console.WriteLine($"  WebSocket: {wsQuotes} quote messages, {reconnects} reconnects, {stats.Errors} server error messages, {openDuringLoad} open at the end of load");
         Console.WriteLine($"  API VmRSS: start {Probes.Mb(rssStart)}, after {warmup.TotalSeconds:0}s warm-up {Probes.Mb(rssWarm)}, max {Probes.Mb(rssMax)}, end {Probes.Mb(rssEnd)}, after clients closed {Probes.Mb(rssAfterClose)}");
-        Console.WriteLine($"  growth end vs warm-up {growthFromWarm:0.0}%, end vs start {growthFromStart:0.0}%");
+        Console.WriteLine($"  growth end vs warm-up {growthFromWarm:0.0}%, end vs start {growthFromStart:0.0}%, last {(clock.Elapsed.TotalSeconds - tailFrom) / 60:0.#} min {growthTail:0.0}% ({Probes.Mb(rssTail)} -> {Probes.Mb(rssEnd)})");
         var heapGrowth = heapWarm is { } hw && heapEnd is { } he ? (he - hw) * 100.0 / hw : double.NaN;
         Console.WriteLine($"  managed heap after the last GC (dotnet_gc_last_collection_heap_size_bytes): after warm-up {Probes.Mb((long?)heapWarm)}, " +
             $"max {Probes.Mb((long)rssTimeline.Max(t => t.Heap ?? 0))}, end {Probes.Mb((long?)heapEnd)} ({heapGrowth:0.0}%)");
@@ -257,9 +261,9 @@ public static class SoakBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT soak minutes={clock.Elapsed.TotalMinutes:0.0} requests={total.Requests} s2xx={total.Ok} s4xx={total.Client4xx} s503={total.Unavailable503} " +
             $"other5xx={total.Other5xx} failed={total.Failed} ws_msgs={wsQuotes} ws_reconnects={reconnects} rss_start_mib={(rssStart ?? 0) / 1048576.0:0.0} " +
-            $"rss_warm_mib={(rssWarm ?? 0) / 1048576.0:0.0} rss_end_mib={(rssEnd ?? 0) / 1048576.0:0.0} growth_pct={growthFromWarm:0.0} heap_warm_mib={(heapWarm ?? 0) / 1048576.0:0.0} heap_end_mib={(heapEnd ?? 0) / 1048576.0:0.0} " +
-            $"ws_open_after={wsOpen} kestrel_open_after={kestrelOpen} api_exited={apiExited}"));
-        return !apiExited && total.Other5xx == 0 && growthFromWarm < 10 && wsOpen == 0 ? 0 : 1;
+            $"rss_warm_mib={(rssWarm ?? 0) / 1048576.0:0.0} rss_end_mib={(rssEnd ?? 0) / 1048576.0:0.0} growth_pct={growthFromWarm:0.0} growth_last10m_pct={growthTail:0.0} heap_warm_mib={(heapWarm ?? 0) / 1048576.0:0.0} heap_end_mib={(heapEnd ?? 0) / 1048576.0:0.0} " +
+            $"ws_open_after={wsOpen} ws_subscriptions_after={wsSubs} kestrel_open_after={kestrelOpen} api_exited={apiExited}"));
+        return !apiExited && total.Other5xx == 0 && growthTail < 3 && wsOpen == 0 && wsSubs == 0 ? 0 : 1;
     }
 
     private static async Task ApplyAsync(HttpClient control, Uri[] feeds, Phase phase, int? redisPid)
