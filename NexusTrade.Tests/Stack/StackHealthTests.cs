@@ -51,8 +51,10 @@ public abstract class StackHealthChecks(StackFixture stack, Xunit.Abstractions.I
         {
             var targets = JsonDocument.Parse(await stack.Prometheus.GetStringAsync("/api/v1/targets")).RootElement
                 .GetProperty("data").GetProperty("activeTargets").EnumerateArray()
-                .ToDictionary(t => t.GetProperty("labels").GetProperty("job").GetString()!, t => t.GetProperty("health").GetString());
-            return jobs.All(job => targets.GetValueOrDefault(job) == "up");
+                // A job may have several targets (the blackbox job one per probe): every one of them must be up.
+                .GroupBy(t => t.GetProperty("labels").GetProperty("job").GetString()!)
+                .ToDictionary(job => job.Key, job => job.All(t => t.GetProperty("health").GetString() == "up"));
+            return jobs.All(job => targets.GetValueOrDefault(job));
         }, TimeSpan.FromSeconds(60), "every job up: " + string.Join(", ", jobs));
 
         foreach (var job in jobs)
