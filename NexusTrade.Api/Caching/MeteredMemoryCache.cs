@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using NexusTrade.Api.Telemetry;
 
@@ -6,15 +5,14 @@ namespace NexusTrade.Api.Caching;
 
 /// <summary>
 /// The quote cache's L1 (this process's memory), as HybridCache reads it: every read is one lookup counted with
-/// <c>cache_layer="l1"</c>. HybridCache reads L1 once per request, before it joins or starts a fetch.
+/// <c>cache_layer="l1"</c> (not timed: see <see cref="NexusTradeMetrics.CacheLookup"/>). HybridCache reads L1 once per request, before it joins or starts a fetch.
 /// </summary>
 public sealed class MeteredMemoryCache(MemoryCache inner, NexusTradeMetrics metrics) : IMemoryCache
 {
     public bool TryGetValue(object key, out object? value)
     {
-        var started = Stopwatch.GetTimestamp();
         var found = inner.TryGetValue(key, out value);
-        metrics.CacheLookup(QuoteCache.Name, CacheLayer.L1, found ? CacheResult.Hit : CacheResult.Miss, Stopwatch.GetElapsedTime(started));
+        metrics.CacheLookup(QuoteCache.Name, CacheLayer.L1, found ? CacheResult.Hit : CacheResult.Miss);
         return found;
     }
 

@@ -76,12 +76,19 @@ public sealed class NexusTradeMetrics
             "From the vendor's quote timestamp (whole seconds) to the WebSocket push of that quote, by provider.", advice: freshness);
     }
 
-    public void CacheLookup(string cache, CacheLayer layer, CacheResult result, TimeSpan duration)
+    /// <summary>
+    /// A cache read; its <paramref name="duration"/> only for a layer worth timing (Redis): an L1 read takes well under
+    /// a microsecond, below the histogram's first bucket, so timing it told nothing and cost every request.
+    /// </summary>
+    public void CacheLookup(string cache, CacheLayer layer, CacheResult result, TimeSpan? duration = null)
     {
         var tags = new TagList { { "cache.name", cache }, { "cache.layer", layer.ToLabel() }, { "cache.result", result.ToLabel() } };
         _cacheLookups.Add(1, tags);
-        _cacheLookupDuration.Record(duration.TotalSeconds,
-            new KeyValuePair<string, object?>("cache.name", cache), new KeyValuePair<string, object?>("cache.layer", layer.ToLabel()));
+        if (duration is { } took)
+        {
+            _cacheLookupDuration.Record(took.TotalSeconds,
+                new KeyValuePair<string, object?>("cache.name", cache), new KeyValuePair<string, object?>("cache.layer", layer.ToLabel()));
+        }
     }
 
     public void ProviderRequest(string provider, ProviderOutcome outcome, TimeSpan duration) =>
