@@ -13,7 +13,8 @@
 # on free 127.0.0.1 ports, runs the load, and on exit stops exactly the processes it started (by PID).
 # Raw outputs go to $BENCH_OUT (default bench/results/<UTC timestamp>-<mode>/); summary.txt holds the numbers.
 # Knobs (environment): AB_RUNS (5), WRK_DURATION (15s), SCRAPE_COUNT (200), WS_CLIENTS (1000), WS_SCALE_CLIENTS
-# (10000), WS_SYMBOLS (20), WS_DURATION (30s), SOAK_DURATION (30m), SOAK_PHASE (45s), API_BIN (another API build:
+# (10000), WS_SYMBOLS (20), WS_DURATION (30s), SOAK_DURATION (30m), SOAK_PHASE (45s), FEED_ENV (the simulators'
+# NAME=VALUE settings, default MarketFeed__Volatility=5; empty for the simulator's defaults), API_BIN (another API build:
 # the old side of cache-ab, the instance under test elsewhere), API_ENV (extra NAME=VALUE settings for every API
 # instance, to A/B one setting), GCDUMP (path of dotnet-gcdump).
 set -euo pipefail
@@ -36,6 +37,10 @@ WS_SYMBOLS=${WS_SYMBOLS:-20}
 WS_DURATION=${WS_DURATION:-30s}
 SOAK_DURATION=${SOAK_DURATION:-30m}
 SOAK_PHASE=${SOAK_PHASE:-45s}
+# The simulators' settings. Prices are rounded to cents and an update is pushed only when one changed: at the
+# simulator's default volatility (0.4) a price moves on about a third of the fan-out's 100 ms pushes, so the fan-out
+# offered 64,000 msgs/s in all and could not show 100,000; at 5 nearly every push changes every symbol.
+FEED_ENV=${FEED_ENV-MarketFeed__Volatility=5}
 
 out=${BENCH_OUT:-$here/results/$(date -u +%Y%m%d-%H%M%S)-$mode}
 mkdir -p "$out"

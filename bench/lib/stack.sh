@@ -118,8 +118,11 @@ start_backends() {
   feed1_port=$(free_port)
   feed2_port=$(free_port)
   local port
+  local -a feed_env
+  read -r -a feed_env <<<"${FEED_ENV:-}"
   for port in "$feed1_port" "$feed2_port"; do
-    (cd "$feed_bin" && MarketFeed__ApiKey=$feed_key ASPNETCORE_ENVIRONMENT=Production exec ./NexusTrade.MarketFeed --urls "http://127.0.0.1:$port") \
+    (cd "$feed_bin" && exec env "MarketFeed__ApiKey=$feed_key" ASPNETCORE_ENVIRONMENT=Production "${feed_env[@]+"${feed_env[@]}"}" \
+      ./NexusTrade.MarketFeed --urls "http://127.0.0.1:$port") \
       >"$out/feed-$port.log" 2>&1 &
     pids+=("$!")
   done
@@ -130,7 +133,7 @@ start_backends() {
   done
   wait_http "http://127.0.0.1:$feed1_port/alive" 60
   wait_http "http://127.0.0.1:$feed2_port/alive" 60
-  log "redis pid $redis_pid on :$redis_port, feeds on :$feed1_port and :$feed2_port"
+  log "redis pid $redis_pid on :$redis_port, feeds on :$feed1_port and :$feed2_port${FEED_ENV:+ ($FEED_ENV)}"
 }
 
 api_pid="" api_port=""
@@ -147,7 +150,7 @@ stop_apis() {
 # The same option names exist in the build before the L1 cache (cache-ab's old build).
 rate_limit_env=(RateLimiting__Enabled=true RateLimiting__PermitsPerSecond=100000 RateLimiting__Burst=100000)
 
-start_api() { # name telemetry(on|off) [NAME=VALUE ...]; API_ENV adds settings to every instance; bin from $api_run_bin
+start_api() { # name telemetry(on|off) [NAME=VALUE ...]; API_ENV adds settings to every instance (last: it overrides a mode's own); bin from $api_run_bin
   local name=$1 telemetry=$2 bin=${api_run_bin:-$api_bin}
   shift 2
   api_port=$(free_port)
@@ -158,7 +161,7 @@ start_api() { # name telemetry(on|off) [NAME=VALUE ...]; API_ENV adds settings t
     "ConnectionStrings__redis=127.0.0.1:$redis_port,password=$redis_password"
     MarketData__Providers__0__Name=marketfeed-primary "MarketData__Providers__0__BaseUrl=http://127.0.0.1:$feed1_port" "MarketData__Providers__0__ApiKey=$feed_key"
     MarketData__Providers__1__Name=marketfeed-secondary "MarketData__Providers__1__BaseUrl=http://127.0.0.1:$feed2_port" "MarketData__Providers__1__ApiKey=$feed_key"
-    "${rate_limit_env[@]}" "${extra[@]+"${extra[@]}"}" "$@"
+    "${rate_limit_env[@]}" "$@" "${extra[@]+"${extra[@]}"}"
   )
   [ "$telemetry" = off ] && env+=(OTEL_SDK_DISABLED=true)
   (cd "$bin" && exec env "${env[@]}" ./NexusTrade.Api --urls "http://127.0.0.1:$api_port") >"$out/api-$name.log" 2>&1 &
