@@ -40,7 +40,11 @@ public sealed class RedisStallTests(StackFixture stack)
                 using var cached = await stack.Api.GetAsync("/api/quotes/STALL", timeout.Token);
                 using var fresh = await stack.Api.GetAsync($"/api/quotes/SX{i++}{Random.Shared.Next(1000)}", timeout.Token);
                 answers.Add($"{stalled.Elapsed.TotalSeconds:0.0}s cached={(int)cached.StatusCode} fresh={(int)fresh.StatusCode}");
-                Assert.True(cached.StatusCode == HttpStatusCode.OK && fresh.StatusCode == HttpStatusCode.OK, string.Join("; ", answers));
+                if (cached.StatusCode != HttpStatusCode.OK || fresh.StatusCode != HttpStatusCode.OK)
+                {
+                    Assert.Fail($"{string.Join("; ", answers)}{Environment.NewLine}cached: {await cached.Content.ReadAsStringAsync()}" +
+                                $"{Environment.NewLine}fresh: {await fresh.Content.ReadAsStringAsync()}");
+                }
                 await Task.Delay(250); // a client's pace: well under the per-client rate limit
             }
 
