@@ -56,14 +56,14 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
                 _lastPushed[symbol] = version;
                 changed.Enqueue((symbol, quote));
             });
-        Publish(changed);
+        await PublishAsync(changed, cancellationToken);
     }
 
     /// <summary>
     /// Queues every changed quote of this push with its subscribers first, then wakes each subscriber once: a client
     /// subscribed to several changed symbols gets them in one wake-up, which its writer sends as one batch.
     /// </summary>
-    private void Publish(IEnumerable<(string Symbol, Quote Quote)> changed)
+    private async Task PublishAsync(IEnumerable<(string Symbol, Quote Quote)> changed, CancellationToken cancellationToken)
     {
         var publishedAt = time.GetUtcNow();
         foreach (var (symbol, quote) in changed)
@@ -74,9 +74,26 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
                 if (subscriber.EnqueueQuote(symbol, message, quote, wake: false)) _toWake.Add(subscriber);
             }
         }
-        foreach (var subscriber in _toWake) subscriber.Wake();
-        _toWake.Clear();
+        try
+        {
+            var woken = 0;
+            foreach (var subscriber in _toWake)
+            {
+                subscriber.Wake();
+                // Between slices, the woken writers and the sends they queue run first (the thread pool's queue is FIFO
+                // and the delay's continuation joins it last): the transport's blocks in flight at once stay at a
+                // slice's worth instead of one per subscriber, so Kestrel's pool does not grow to thousands of idle blocks.
+                if (++woken % WakeSlice == 0) await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
+            }
+        }
+        finally
+        {
+            _toWake.Clear();
+        }
     }
+
+    /// <summary>Subscribers woken at once in a push (see <see cref="PublishAsync"/>).</summary>
+    private const int WakeSlice = 256;
 
     /// <summary>What makes an update worth pushing: a new price, a newer vendor time, another provider, or staleness.</summary>
     private readonly record struct QuoteVersion(decimal Price, DateTimeOffset VendorTimestamp, string Provider, bool Stale);
