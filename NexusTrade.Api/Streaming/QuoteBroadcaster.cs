@@ -76,15 +76,7 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
         }
         try
         {
-            var woken = 0;
-            foreach (var subscriber in _toWake)
-            {
-                subscriber.Wake();
-                // Between slices, the woken writers and the sends they queue run first (the thread pool's queue is FIFO
-                // and the delay's continuation joins it last): the transport's blocks in flight at once stay at a
-                // slice's worth instead of one per subscriber, so Kestrel's pool does not grow to thousands of idle blocks.
-                if (++woken % WakeSlice == 0) await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
-            }
+            await WakeInSlicesAsync(_toWake, cancellationToken);
         }
         finally
         {
@@ -92,8 +84,24 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
         }
     }
 
-    /// <summary>Subscribers woken at once in a push (see <see cref="PublishAsync"/>).</summary>
-    private const int WakeSlice = 256;
+    /// <summary>
+    /// Wakes every subscriber, <see cref="WakeSlice"/> at a time. Between slices the woken writers and the sends they
+    /// queue run first (the thread pool's queue is FIFO and the delay's continuation joins it last), so the transport's
+    /// blocks in flight stay at a slice's worth instead of one per subscriber and Kestrel's pool does not grow to
+    /// thousands of idle blocks. The delay is real time on purpose: it yields to the thread pool, it measures nothing.
+    /// </summary>
+    internal static async Task WakeInSlicesAsync(IEnumerable<QuoteStreamOutbox> subscribers, CancellationToken cancellationToken)
+    {
+        var woken = 0;
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Wake();
+            if (++woken % WakeSlice == 0) await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
+        }
+    }
+
+    /// <summary>Subscribers woken at once in a push (see <see cref="WakeInSlicesAsync"/>).</summary>
+    internal const int WakeSlice = 256;
 
     /// <summary>What makes an update worth pushing: a new price, a newer vendor time, another provider, or staleness.</summary>
     private readonly record struct QuoteVersion(decimal Price, DateTimeOffset VendorTimestamp, string Provider, bool Stale);

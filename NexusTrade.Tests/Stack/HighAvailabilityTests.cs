@@ -53,8 +53,9 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
 
             await stack.ResetFaultsAsync();
             var resolve = await WaitForAsync("pagerduty", "resolved", TimeSpan.FromSeconds(240));
-            output.WriteLine($"stop of {sender} to the next notification (PagerDuty resolve, from {DeliveredBy(resolve)}): {stoppedAt.Elapsed.TotalSeconds:0.0} s");
-            Assert.NotEqual(sender, DeliveredBy(resolve));
+            var resolvedBy = DeliveredBy(resolve);
+            output.WriteLine($"stop of {sender} to the next notification (PagerDuty resolve, from {resolvedBy}): {stoppedAt.Elapsed.TotalSeconds:0.0} s");
+            Assert.NotEqual(sender, resolvedBy);
             await WaitForAsync("slack", "resolved", TimeSpan.FromSeconds(60));
 
             // A late duplicate would come within a few group intervals plus the members' peer timeouts.

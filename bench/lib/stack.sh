@@ -83,6 +83,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if
 # wrk latency to milliseconds: 812.00us, 1.23ms, 1.02s
 to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.3f\n", v }'; }
 
+words() { read -r -a "$1" <<<"$2"; } # array-name string: NAME=VALUE settings given as one string (API_ENV, FEED_ENV)
+
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 machine_note() { echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release), load average $(load_average)"; }
@@ -119,7 +121,7 @@ start_backends() {
   feed2_port=$(free_port)
   local port
   local -a feed_env
-  read -r -a feed_env <<<"${FEED_ENV:-}"
+  words feed_env "${FEED_ENV:-}"
   for port in "$feed1_port" "$feed2_port"; do
     (cd "$feed_bin" && exec env "MarketFeed__ApiKey=$feed_key" ASPNETCORE_ENVIRONMENT=Production "${feed_env[@]+"${feed_env[@]}"}" \
       ./NexusTrade.MarketFeed --urls "http://127.0.0.1:$port") \
@@ -155,7 +157,7 @@ start_api() { # name telemetry(on|off) [NAME=VALUE ...]; API_ENV adds settings t
   shift 2
   api_port=$(free_port)
   local -a extra
-  read -r -a extra <<<"${API_ENV:-}"
+  words extra "${API_ENV:-}"
   local -a env=(
     ASPNETCORE_ENVIRONMENT=Production
     "ConnectionStrings__redis=127.0.0.1:$redis_port,password=$redis_password"
