@@ -6,7 +6,7 @@ using NexusTrade.Kubernetes;
 //
 //   clients ──REST/WebSocket──▶ api ──▶ redis (quote cache)
 //                                  └──▶ marketfeed-primary ─fail-over─▶ marketfeed-secondary
-//   prometheus ──scrapes──▶ api, node-exporter, redis-exporter, alertmanager, itself
+//   prometheus ──scrapes──▶ api, the simulators, alert-inbox, node-exporter, redis-exporter, alertmanager, itself
 //   prometheus ──probes──▶ blackbox-exporter ──GET quote, /health, WebSocket handshake──▶ api (the outside view)
 //   prometheus ──alerts──▶ alertmanager ──notifies──▶ alert-inbox (Slack, PagerDuty, e-mail stand-ins)
 //   grafana ──queries──▶ prometheus, alertmanager;  alertmanager's notifications ──link──▶ grafana panels
@@ -45,6 +45,9 @@ var alertInbox = builder.AddAlertInbox("alert-inbox");
 var alertmanager = builder.AddAlertmanagers("alertmanager", runtime, topology.AlertmanagerReplicas, alertInbox);
 var prometheus = builder.AddPrometheus("prometheus", runtime, topology.PrometheusReplicas, alertmanager)
     .WithScrapeTarget("api", api)
+    .WithScrapeTarget("marketfeed-primary", primary)
+    .WithScrapeTarget("marketfeed-secondary", secondary)
+    .WithScrapeTarget("alert-inbox", alertInbox)
     .WithScrapeTarget("node-exporter", nodeExporter)
     .WithScrapeTarget("redis-exporter", redisExporter)
     .WithProbe("quote", blackboxExporter, BlackboxModule.Http2xx, api, "/api/quotes/AAPL")

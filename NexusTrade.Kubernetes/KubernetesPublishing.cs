@@ -20,6 +20,8 @@ public static class KubernetesPublishing
     {
         // Validated at start-up: a failing publish step alone still lets the AppHost exit with 0.
         KubernetesPublishingOptions.From(builder.Configuration, images);
+        // Container mode runs the offline images locally; a cluster cannot (only publishing refuses them).
+        if (builder.ExecutionContext.IsPublishMode) KubernetesPublishingOptions.RefuseOfflineImages(images);
         builder.Pipeline.AddStep(StepName, context => PublishAsync(builder, images, context), requiredBy: WellKnownPipelineSteps.Publish);
         return builder;
     }

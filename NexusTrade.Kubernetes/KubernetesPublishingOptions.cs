@@ -39,13 +39,22 @@ public sealed record KubernetesPublishingOptions(
     /// <summary>Optional remote_write of both Prometheus replicas (<c>RemoteWrite:Url</c>, <c>RemoteWrite:BasicAuthSecret</c>).</summary>
     public RemoteWriteTarget? RemoteWrite { get; init; }
 
+    /// <summary>
+    /// How the API's replica count is set (<c>Autoscaling</c>): a fixed count, or an HPA on CPU, which needs the
+    /// cluster's resource metrics API (metrics-server); without it the HPA cannot compute its metric and never scales.
+    /// </summary>
+    public ApiAutoscaling Autoscaling { get; init; } = ApiAutoscaling.Off;
+
+    /// <summary>The StorageClass of every claim (<c>StorageClassName</c>); unset, the cluster's default class.</summary>
+    public string? StorageClassName { get; init; }
+
     /// <param name="images">NexusTrade:Images as the app model was built with it (its containers already carry their images).</param>
     public static KubernetesPublishingOptions From(IConfiguration configuration, ContainerImageOverrides? images = null)
     {
         var section = configuration.GetSection(Section);
         return new KubernetesPublishingOptions(
             ProjectImages: KnownImages.ToDictionary(image => image.SettingKey, image => NonEmpty(section[image.SettingKey]) ?? image.Default.Reference),
-            IncludeSimulators: bool.TryParse(section["IncludeSimulators"], out var include) && include,
+            IncludeSimulators: Flag(section, "IncludeSimulators"),
             ProviderUrls: section.GetSection("ProviderUrls").GetChildren()
                 .Where(child => NonEmpty(child.Value) is not null)
                 .ToDictionary(child => child.Key, child => child.Value!, StringComparer.Ordinal),
@@ -56,7 +65,53 @@ public sealed record KubernetesPublishingOptions(
             AlertmanagerExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "AlertmanagerExternalUrl", Section),
             GrafanaExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "GrafanaExternalUrl", Section),
             RemoteWrite = PublishedEndpoints.RemoteWrite(section),
+            Autoscaling = Choice(section, "Autoscaling", ApiAutoscaling.Off),
+            StorageClassName = DnsSubdomain(section, "StorageClassName"),
         };
+    }
+
+    /// <summary>The images a cluster can pull: an offline image (built from Debian packages into the local engine) cannot serve one.</summary>
+    public static void RefuseOfflineImages(ContainerImageOverrides images)
+    {
+        foreach (var (name, image) in images.Overrides.Where(o => o.Value.Image.StartsWith(OfflineImagePrefix, StringComparison.Ordinal)))
+        {
+            var why = name == ContainerImages.Prometheus.Name
+                ? "Debian builds Prometheus without Kubernetes service discovery, so the published config fails on it"
+                : "it exists only in the local container engine that scripts/build-offline-images.sh built it into";
+            throw new InvalidOperationException(
+                $"{ContainerImageOverrides.Section}:{name} is '{image.Reference}', an offline image for local container mode: {why}. " +
+                $"Publish with the pinned image ({ContainerImageOverrides.Overridable.First(i => i.Name == name).Reference}) or a mirror of it.");
+        }
+    }
+
+    /// <summary>The repository prefix of the images scripts/build-offline-images.sh builds.</summary>
+    public const string OfflineImagePrefix = "nexustrade-offline/";
+
+    private static bool Flag(IConfigurationSection section, string key) => section[key] switch
+    {
+        null or "" => false,
+        var value when bool.TryParse(value.Trim(), out var flag) => flag,
+        var value => throw new InvalidOperationException($"{Section}:{key} is '{value}': use true or false."),
+    };
+
+    private static T Choice<T>(IConfigurationSection section, string key, T fallback) where T : struct, Enum
+    {
+        var value = NonEmpty(section[key]);
+        if (value is null) return fallback;
+        return Enum.TryParse<T>(value, ignoreCase: true, out var choice) && Enum.IsDefined(choice) && !int.TryParse(value, out _) ? choice
+            : throw new InvalidOperationException(
+                $"{Section}:{key} is '{value}': use {string.Join(" or ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+    }
+
+    /// <summary>A Kubernetes object name (DNS-1123 subdomain), as a StorageClass's.</summary>
+    private static string? DnsSubdomain(IConfigurationSection section, string key)
+    {
+        var value = NonEmpty(section[key]);
+        if (value is null || (value.Length <= 253 && System.Text.RegularExpressions.Regex.IsMatch(value, @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")))
+        {
+            return value;
+        }
+        throw new InvalidOperationException($"{Section}:{key} is '{value}': give the name of a StorageClass (lower-case letters, digits, '-' and '.'; kubectl get storageclass lists them).");
     }
 
     private static List<string> Networks(string value)
@@ -76,4 +131,11 @@ public sealed record KubernetesPublishingOptions(
     public string ProviderUrl(string provider) => ProviderUrls.GetValueOrDefault(provider, DefaultProviderUrl);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary><c>NexusTrade:Kubernetes:Autoscaling</c>: off (a fixed replica count) or cpu (an HPA; needs metrics-server).</summary>
+public enum ApiAutoscaling
+{
+    Off,
+    Cpu,
 }

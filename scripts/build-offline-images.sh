@@ -82,11 +82,16 @@ path-exclude=/usr/share/info/*
 path-exclude=/usr/share/locale/*
 EOF
   printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' > "$dir/etc/apt/apt.conf.d/90nexustrade"
-  # The same suites as this machine (updates, security), so the images get the package versions apt shows here.
-  if compgen -G "/etc/apt/sources.list.d/*.sources" >/dev/null; then
+  # This machine's mirrors for the suite and its updates and security suites, so the images get the package versions
+  # apt shows here; any other suite the host lists (backports of a newer release, say) is left out (apt-sources.sh).
+  local source filtered
+  for source in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$source" ] || continue
+    filtered=$(bash ./apt-sources.sh "$suite" "$source")
+    [ -n "$filtered" ] || continue
     rm -f "$dir/etc/apt/sources.list"
-    cp /etc/apt/sources.list.d/*.sources "$dir/etc/apt/sources.list.d/"
-  fi
+    printf '%s\n' "$filtered" > "$dir/etc/apt/sources.list.d/host-$(basename "$source")"
+  done
   chroot "$dir" apt-get clean
   rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/log/*.log "$dir"/usr/share/doc/*/changelog*
   tar --numeric-owner -C "$dir" -cf "$rootfs_tar.tmp" .

@@ -4,6 +4,8 @@
 #
 # Safe to re-run: namespaces and objects are applied (not created), and the placeholder Secrets of
 # <manifests>/secrets/ are only created when missing, so real values set in the cluster are never overwritten.
+# Every apply is server-side, under one field manager (nexustrade-deploy): apply by hand the same way, or a later
+# server-side apply reports conflicts with the client-side one.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,7 +14,7 @@ usage() {
   cat <<EOF
 Usage: scripts/deploy-monitoring.sh [options]
 
-Applies the manifests written by the AppHost's publish step (kubectl apply -k), then waits for the rollouts and
+Applies the manifests written by the AppHost's publish step (kubectl apply --server-side -k), then waits for the rollouts and
 forwards Grafana (localhost:3000), Prometheus (localhost:9090) and Alertmanager (localhost:9093) until Ctrl-C.
 
 Options:
@@ -80,6 +82,12 @@ kube() {
   run kubectl "${kubectl_args[@]}" "$@"
 }
 
+# One apply mode for everything: server-side, as one field manager.
+field_manager=nexustrade-deploy
+kube_apply() {
+  kube apply --server-side --field-manager="$field_manager" "$@"
+}
+
 # Objects of the published YAML files, one per line: "<kind> <namespace> <name>" (namespace "-" when cluster-scoped).
 list_objects() {
   awk '
@@ -130,14 +138,10 @@ mapfile -t secret_files < <(kustomization_files "$manifests/secrets")
 objects=""
 if [ "${#resource_files[@]}" -gt 0 ]; then objects=$(list_objects "${resource_files[@]}"); fi
 
-# 1. Namespaces first: the Secrets below live in them.
-while read -r kind _ namespace; do
-  [ "$kind" = Namespace ] || continue
-  echo "+ $kubectl_shown create namespace $namespace --dry-run=client -o yaml | $kubectl_shown apply -f -"
-  if [ "$dry_run" = false ]; then
-    kubectl "${kubectl_args[@]}" create namespace "$namespace" --dry-run=client -o yaml | kubectl "${kubectl_args[@]}" apply -f -
-  fi
-done <<<"$objects"
+# 1. Namespaces first, with their Pod Security labels: the Secrets below live in them.
+if [ -f "$manifests/namespaces.yaml" ] || [ "$dry_run" = true ]; then
+  kube_apply -f "$manifests/namespaces.yaml"
+fi
 
 # 2. Placeholder Secrets, only where none exists yet; then every key still holding the placeholder.
 placeholder=REPLACE_ME
@@ -158,13 +162,13 @@ secret_placeholder_keys() {
 for file in "${secret_files[@]}"; do
   read -r _ namespace name < <(list_objects "$file")
   if [ "$dry_run" = true ]; then
-    echo "+ $kubectl_shown get secret -n $namespace $name || $kubectl_shown apply -f $file"
+    echo "+ $kubectl_shown get secret -n $namespace $name || $kubectl_shown apply --server-side --field-manager=$field_manager -f $file"
     continue
   elif kubectl "${kubectl_args[@]}" get secret -n "$namespace" "$name" >/dev/null 2>&1; then
     echo "deploy: Secret $namespace/$name exists: kept as it is"
     keys=$(secret_placeholder_keys "$namespace" "$name")
   else
-    kube apply -f "$file"
+    kube_apply -f "$file"
     keys=$(secret_file_keys "$file")
   fi
   if [ -n "$keys" ]; then placeholders+=("$namespace $name $(tr '\n' ' ' <<<"$keys")"); fi
@@ -179,17 +183,33 @@ if [ "${#placeholders[@]}" -gt 0 ]; then
       read -r namespace name keys <<<"$entry"
       from_files=""
       for key in $keys; do from_files+=" --from-file=$key=./$key"; done
-      echo "  $kubectl_shown create secret generic $name -n $namespace$from_files --dry-run=client -o yaml | $kubectl_shown apply -f -" >&2
+      echo "  $kubectl_shown create secret generic $name -n $namespace$from_files --dry-run=client -o yaml | $kubectl_shown apply --server-side --field-manager=$field_manager -f -" >&2
     done
     echo "deploy: (what each key holds: kubectl get secret -n NAMESPACE NAME -o jsonpath='{.metadata.annotations.nexustrade\.io/replace-before-use}'; --allow-placeholders applies anyway)" >&2
     exit 1
   fi
 fi
 
-# 3. Everything else.
-kube apply -k "$manifests"
+# 3. What the manifests need of the cluster and cannot bring: a warning each, before applying.
+if [ "$dry_run" = false ] && [ "${#resource_files[@]}" -gt 0 ]; then
+  # Claims that name no StorageClass are served by the cluster's default class; without one they stay Pending.
+  if grep -q '^kind: PersistentVolumeClaim\|volumeClaimTemplates:' "${resource_files[@]}" && ! grep -q 'storageClassName:' "${resource_files[@]}"; then
+    defaults=$(kubectl "${kubectl_args[@]}" get storageclass \
+      -o 'jsonpath={range .items[*]}{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}{"\n"}{end}' 2>/dev/null || true)
+    if ! grep -qx true <<<"$defaults"; then
+      echo "deploy: warning: the cluster has no default StorageClass and the manifests name none: the PersistentVolumeClaims (Prometheus, Alertmanager, Redis, Grafana) will stay Pending. Publish with --NexusTrade:Kubernetes:StorageClassName=NAME (kubectl get storageclass lists them), or mark a class as the default." >&2
+    fi
+  fi
+  # The HPA (NexusTrade:Kubernetes:Autoscaling=cpu) reads the resource metrics API, which metrics-server provides.
+  if grep -q '^kind: HorizontalPodAutoscaler' "${resource_files[@]}" && ! kubectl "${kubectl_args[@]}" get --raw /apis/metrics.k8s.io/v1beta1 >/dev/null 2>&1; then
+    echo "deploy: warning: the manifests autoscale the API on CPU, but the cluster serves no resource metrics API (metrics.k8s.io): install metrics-server, or publish with --NexusTrade:Kubernetes:Autoscaling=off. Until then the API stays at its minimum replicas and KubeHpaScalingInactive fires." >&2
+  fi
+fi
 
-# 4. Wait for every workload.
+# 4. Everything else.
+kube_apply -k "$manifests"
+
+# 5. Wait for every workload.
 while read -r kind namespace name; do
   case "$kind" in
     Deployment | StatefulSet | DaemonSet)
@@ -202,7 +222,7 @@ if [ "$port_forward" = false ]; then
   exit 0
 fi
 
-# 5. Port-forwards in the background, stopped when the script exits.
+# 6. Port-forwards in the background, stopped when the script exits.
 forward_pids=()
 stop_forwarding() {
   for pid in "${forward_pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -24,16 +24,22 @@ public static class ClusterTopology
     public static IEnumerable<V1Namespace> Namespaces() =>
     [
         // The application meets the "restricted" Pod Security Standard, and the namespace enforces it.
-        Namespace(ApplicationNamespace, "application", "restricted"),
+        Namespace(ApplicationNamespace, "application", enforce: "restricted"),
         // node-exporter needs the host's PID and network namespaces and its root filesystem, which only "privileged"
-        // admits; every other monitoring pod is hardened as if "restricted" applied (the tests check it).
-        Namespace(MonitoringNamespace, "monitoring", "privileged"),
+        // admits; every other monitoring pod meets "restricted" (the tests check it), and warn and audit at
+        // "restricted" report any pod that stops meeting it (node-exporter's own report is expected).
+        Namespace(MonitoringNamespace, "monitoring", enforce: "privileged"),
     ];
 
-    private static V1Namespace Namespace(string name, string component, string podSecurity)
+    /// <summary>The Pod Security Standard every namespace warns and audits at, whatever it enforces.</summary>
+    public const string ReportedPodSecurityLevel = "restricted";
+
+    private static V1Namespace Namespace(string name, string component, string enforce)
     {
         var meta = ManifestBuilder.Metadata(name, null, new Identity(name, name, component));
-        meta.Labels["pod-security.kubernetes.io/enforce"] = podSecurity;
+        meta.Labels["pod-security.kubernetes.io/enforce"] = enforce;
+        meta.Labels["pod-security.kubernetes.io/warn"] = ReportedPodSecurityLevel;
+        meta.Labels["pod-security.kubernetes.io/audit"] = ReportedPodSecurityLevel;
         return new V1Namespace { Metadata = meta }.Initialize();
     }
 }

@@ -1,5 +1,7 @@
 using k8s;
 using k8s.Models;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 
 namespace NexusTrade.Kubernetes;
@@ -57,7 +59,54 @@ public static class ManifestWriter
     }
 
     private static string Documents(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) =>
-        Header + "\n" + string.Join("---\n", objects.Select(o => KubernetesYaml.Serialize(o).TrimEnd('\n') + "\n"));
+        Header + "\n" + string.Join("---\n", objects.Select(o => AsStored(KubernetesYaml.Serialize(o)).TrimEnd('\n') + "\n"));
+
+    /// <summary>
+    /// Quantities as the API server stores them: strings. KubernetesYaml writes <c>cpu: 1</c> as a YAML integer, which a
+    /// server-side apply after a client-side one reports as a conflict with the stored <c>"1"</c>.
+    /// </summary>
+    public static string AsStored(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var changed = false;
+        foreach (var document in stream.Documents) changed |= QuoteQuantities(document.RootNode, parentKey: null);
+        if (!changed) return yaml;
+        var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        // YamlStream ends each document with "..."; a manifest file separates them with "---" instead.
+        return writer.ToString().Replace("\n...\n", "\n", StringComparison.Ordinal);
+    }
+
+    /// <summary>Maps whose values are all quantities (resources' limits and requests, a claim's requests), and sizeLimit.</summary>
+    private static readonly HashSet<string> QuantityMaps = ["limits", "requests", "capacity"];
+
+    private static bool QuoteQuantities(YamlNode node, string? parentKey)
+    {
+        var changed = false;
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping.Children)
+                {
+                    var name = (key as YamlScalarNode)?.Value;
+                    if (value is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } scalar && (name == "sizeLimit" || QuantityMaps.Contains(parentKey ?? "")))
+                    {
+                        scalar.Style = ScalarStyle.DoubleQuoted;
+                        changed = true;
+                    }
+                    else
+                    {
+                        changed |= QuoteQuantities(value, name);
+                    }
+                }
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var child in sequence.Children) changed |= QuoteQuantities(child, parentKey: null);
+                break;
+        }
+        return changed;
+    }
 
     private static string Kustomization(IEnumerable<string> resources) => Header + "\n" + new SerializerBuilder().Build().Serialize(new Dictionary<string, object>
     {

@@ -85,7 +85,7 @@ public static class AlertmanagerWorkload
         [
             config,
             templates,
-            StatefulSet(identity, template, HighAvailability.AlertmanagerReplicas, ClusterServiceName(spec), ClaimTemplate(identity, "data", "2Gi")),
+            StatefulSet(identity, template, HighAvailability.AlertmanagerReplicas, ClusterServiceName(spec), ClaimTemplate(identity, "data", "2Gi", context.Options.StorageClassName)),
             Availability.DisruptionBudget(identity),
             Service(identity, [port]),
             ClusterService(spec, identity, gossip),

@@ -6,7 +6,10 @@ using static NexusTrade.Kubernetes.ManifestBuilder;
 
 namespace NexusTrade.Kubernetes;
 
-/// <summary>The market-data API in namespace nexustrade: two to six replicas (CPU), settings in a ConfigMap, credentials from Secrets.</summary>
+/// <summary>
+/// The market-data API in namespace nexustrade: two replicas, or two to six on CPU with Autoscaling=cpu (an HPA, which
+/// needs the resource metrics API); settings in a ConfigMap, credentials from Secrets.
+/// </summary>
 public static class ApiWorkload
 {
     /// <summary>Deploys the project as the API, reachable from any pod of the cluster.</summary>
@@ -39,13 +42,16 @@ public static class ApiWorkload
         // /metrics answers on the management port only (DotNetProject), which the NetworkPolicy opens to Prometheus alone.
         var scrape = ScrapeAnnotations(DotNetProject.MetricsPort);
         var template = PodTemplate(identity, spec.Deployment.User, [container], [EmptyDir(TempVolume)], annotations: scrape).SpreadAcrossNodes(identity);
+        var autoscaled = context.Options.Autoscaling == ApiAutoscaling.Cpu;
         return
         [
             config,
-            // The HPA's minimum also as the Deployment's count: two pods even on a cluster without metrics-server (a
-            // re-apply resets a scaled-up count to it; the HPA scales up again within its sync period).
-            Deployment(identity, template, replicas: HighAvailability.ApiMinReplicas),
-            Availability.CpuAutoscaler(identity, HighAvailability.ApiMinReplicas, HighAvailability.ApiMaxReplicas, HighAvailability.ApiCpuUtilizationPercent),
+            // With the HPA, the Deployment leaves its count to it (a re-apply would otherwise reset a scaled-up count,
+            // and a server-side apply conflict with the HPA's writes); without it, the floor as a fixed count.
+            Deployment(identity, template, replicas: autoscaled ? null : HighAvailability.ApiMinReplicas),
+            .. autoscaled
+                ? new[] { Availability.CpuAutoscaler(identity, HighAvailability.ApiMinReplicas, HighAvailability.ApiMaxReplicas, HighAvailability.ApiCpuUtilizationPercent) }
+                : [],
             Availability.DisruptionBudget(identity),
             .. DotNetProject.Network(spec, context, port, scrape),
         ];

@@ -31,7 +31,7 @@ public static class GrafanaWorkload
         var dashboards = Files(Path.Combine(grafanaDirectory, "dashboards"), "*.json")
             .Select(file => ConfigMap(identity, $"{spec.Name}-dashboard-{Path.GetFileNameWithoutExtension(file.Key)}", new Dictionary<string, string> { [file.Key] = file.Value }))
             .ToList();
-        var storage = Claim(identity, $"{spec.Name}-data", "5Gi");
+        var storage = Claim(identity, $"{spec.Name}-data", "5Gi", context.Options.StorageClassName);
 
         // PROMETHEUS_URL and ALERTMANAGER_URL come translated from the model (their Services).
         var environment = EnvironmentBuilder.FromModel(spec, context)

@@ -92,7 +92,7 @@ public static class ManifestBuilder
         };
     }
 
-    public static V1Deployment Deployment(Identity identity, V1PodTemplateSpec template, int replicas = 1, bool recreate = false) => new V1Deployment
+    public static V1Deployment Deployment(Identity identity, V1PodTemplateSpec template, int? replicas = 1, bool recreate = false) => new V1Deployment
     {
         Metadata = identity.Meta(),
         Spec = new V1DeploymentSpec
@@ -183,11 +183,14 @@ public static class ManifestBuilder
         ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret.Secret, Key = secret.Key } },
     };
 
-    /// <summary>A variable set from the pod's own metadata (<c>metadata.name</c>, <c>status.podIP</c>).</summary>
+    /// <summary>
+    /// A variable set from the pod's own metadata (<c>metadata.name</c>, <c>status.podIP</c>). The apiVersion the
+    /// server would default is written out: fieldRef is atomic, and a server-side apply compares it whole.
+    /// </summary>
     public static V1EnvVar PodFieldEnv(string name, string fieldPath) => new()
     {
         Name = name,
-        ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = fieldPath } },
+        ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = fieldPath } },
     };
 
     /// <summary>
@@ -214,22 +217,35 @@ public static class ManifestBuilder
     public static V1Volume SecretVolume(string name, string secret) =>
         new() { Name = name, Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = Convert.ToInt32("0440", 8) } };
 
-    public static V1PersistentVolumeClaim ClaimTemplate(Identity identity, string name, string size) => new()
+    /// <summary>
+    /// A StatefulSet's claim template, written as the API server stores it (apiVersion, kind, volumeMode, status): the
+    /// list is atomic, so any defaulted field left out would make a server-side apply conflict with an earlier apply.
+    /// </summary>
+    public static V1PersistentVolumeClaim ClaimTemplate(Identity identity, string name, string size, string? storageClass) => new()
     {
+        ApiVersion = "v1",
+        Kind = V1PersistentVolumeClaim.KubeKind,
         Metadata = new V1ObjectMeta { Name = name, Labels = identity.Labels() },
-        Spec = ClaimSpec(size),
+        Spec = ClaimSpec(size, storageClass),
+        Status = new V1PersistentVolumeClaimStatus { Phase = "Pending" },
     };
 
-    /// <summary>A standalone claim for a Deployment (the cluster's default StorageClass provides the volume).</summary>
-    public static V1PersistentVolumeClaim Claim(Identity identity, string name, string size) => new V1PersistentVolumeClaim
+    /// <summary>A standalone claim for a Deployment.</summary>
+    public static V1PersistentVolumeClaim Claim(Identity identity, string name, string size, string? storageClass) => new V1PersistentVolumeClaim
     {
         Metadata = identity.Meta(name),
-        Spec = ClaimSpec(size),
+        Spec = ClaimSpec(size, storageClass),
     }.Initialize();
 
-    private static V1PersistentVolumeClaimSpec ClaimSpec(string size) => new()
+    /// <summary>
+    /// <paramref name="storageClass"/> (NexusTrade:Kubernetes:StorageClassName), or none: the cluster's default
+    /// StorageClass provides the volume, and without one the claim stays Pending.
+    /// </summary>
+    private static V1PersistentVolumeClaimSpec ClaimSpec(string size, string? storageClass) => new()
     {
         AccessModes = ["ReadWriteOnce"],
+        StorageClassName = storageClass,
+        VolumeMode = "Filesystem",
         Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(size) } },
     };
 

@@ -25,7 +25,8 @@ public static class PrometheusWorkload
     public static IResourceBuilder<T> WithScrapeTarget<T, TTarget>(this IResourceBuilder<T> prometheus, string job, IResourceBuilder<TTarget> target)
         where T : IResourceWithEndpoints where TTarget : IResourceWithEndpoints
     {
-        target.WithKubernetesClient(prometheus);
+        // A .NET project admits Prometheus on its management port alone (DotNetProject.Network), not as a client of its HTTP port.
+        if (target.Resource is not ProjectResource) target.WithKubernetesClient(prometheus);
         return prometheus.WithAnnotation(new ScrapeTargetAnnotation(job, target.GetEndpoint(Endpoint)));
     }
 
@@ -90,7 +91,7 @@ public static class PrometheusWorkload
             config,
             rules,
             // Two replicas scrape and evaluate the same: either alone still pages (both send to every Alertmanager).
-            StatefulSet(identity, template, HighAvailability.PrometheusReplicas, identity.Name, ClaimTemplate(identity, "data", StorageSize)),
+            StatefulSet(identity, template, HighAvailability.PrometheusReplicas, identity.Name, ClaimTemplate(identity, "data", StorageSize, context.Options.StorageClassName)),
             Availability.DisruptionBudget(identity),
             service,
             // Grafana queries it; Prometheus scrapes itself. The UI is reached with kubectl port-forward.
@@ -101,7 +102,8 @@ public static class PrometheusWorkload
     /// <summary>One job per scrape target of the model, plus the cluster-only ones; alerts go to the target of job alertmanager.</summary>
     private static string RenderConfig(ComponentSpec prometheus, PublishContext context, RemoteWriteTarget? remoteWrite)
     {
-        var jobs = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>()
+        // A target that is not published (a simulator without IncludeSimulators=true) has no job in the cluster.
+        var jobs = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>().Where(target => context.IsDeployed(target.Endpoint.Resource))
             .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource),
                 // .NET projects serve /metrics on their management port only.
                 target.Endpoint.Resource is ProjectResource ? DotNetProject.MetricsPortName : target.Endpoint.EndpointName))

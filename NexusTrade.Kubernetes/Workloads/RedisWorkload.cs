@@ -49,7 +49,7 @@ public static class RedisWorkload
         return
         [
             config,
-            StatefulSet(identity, template, ClaimTemplate(identity, "data", "5Gi")),
+            StatefulSet(identity, template, ClaimTemplate(identity, "data", "5Gi", context.Options.StorageClassName)),
             Service(identity, [port]),
             NetworkPolicies.ForClients(spec, [port]),
         ];

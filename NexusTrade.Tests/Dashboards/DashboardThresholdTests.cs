@@ -60,6 +60,7 @@ public sealed partial class DashboardThresholdTests
         ["Cache errors"] = "a rate (CacheLookupErrorsHigh is a ratio): any error shows",
         ["Pods not ready (now)"] = "any pod shows",
         ["Pods not ready by namespace"] = "any pod shows",
+        ["Autoscalers unable to scale"] = "condition encoding 1 = ScalingActive false (KubeHpaScalingInactive compares == 1)",
         ["Container restarts (range)"] = "any restart shows",
         ["Redis up"] = "1 = up",
         ["Redis up per target"] = "1 = up",

@@ -35,10 +35,11 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
         Assert.True(exitCode == 0, output);
         Assert.All(Calls(), call => Assert.DoesNotContain(call.Split(' ')[0], ClusterVerbs));
         Assert.Contains($"kubectl context: {StubContext}", output);
-        Assert.Contains("+ kubectl create namespace monitoring --dry-run=client -o yaml | kubectl apply -f -", output);
-        Assert.Contains("+ kubectl create namespace nexustrade --dry-run=client -o yaml | kubectl apply -f -", output);
-        Assert.Contains($"+ kubectl apply -k {published.Directory}", output);
-        Assert.Contains($"+ kubectl get secret -n nexustrade redis-auth || kubectl apply -f {published.Directory}/secrets/nexustrade-redis-auth.yaml", output);
+        // One apply mode throughout: server-side, one field manager (a later server-side apply never conflicts with a client-side one).
+        Assert.Contains($"+ kubectl apply --server-side --field-manager=nexustrade-deploy -f {published.Directory}/namespaces.yaml", output);
+        Assert.Contains($"+ kubectl apply --server-side --field-manager=nexustrade-deploy -k {published.Directory}", output);
+        Assert.Contains($"+ kubectl get secret -n nexustrade redis-auth || kubectl apply --server-side --field-manager=nexustrade-deploy -f {published.Directory}/secrets/nexustrade-redis-auth.yaml", output);
+        Assert.DoesNotMatch(@"kubectl( --context \S+)? apply (?!--server-side --field-manager=nexustrade-deploy )", output);
         Assert.All(Workloads, workload =>
         {
             var (ns, name) = (workload.Split(' ')[0], workload.Split(' ')[1]);
@@ -67,11 +68,10 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
 
         Assert.True(exitCode == 0, output);
         var calls = Calls();
-        Assert.Contains("--context test-cluster create namespace monitoring --dry-run=client -o yaml", calls);
-        Assert.Contains("--context test-cluster create namespace nexustrade --dry-run=client -o yaml", calls);
-        Assert.Equal(2, calls.Count(c => c == "--context test-cluster apply -f -"));
-        Assert.Equal(5, calls.Count(c => c.StartsWith("--context test-cluster apply -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal)));
-        Assert.Contains($"--context test-cluster apply -k {published.Directory}", calls);
+        Assert.Contains($"--context test-cluster apply --server-side --field-manager=nexustrade-deploy -f {published.Directory}/namespaces.yaml", calls);
+        Assert.Equal(5, calls.Count(c => c.StartsWith("--context test-cluster apply --server-side --field-manager=nexustrade-deploy -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal)));
+        Assert.Contains($"--context test-cluster apply --server-side --field-manager=nexustrade-deploy -k {published.Directory}", calls);
+        Assert.All(calls.Where(c => c.Contains(" apply ", StringComparison.Ordinal)), c => Assert.Contains(" apply --server-side --field-manager=nexustrade-deploy ", c));
         Assert.All(Workloads, workload =>
         {
             var (ns, name) = (workload.Split(' ')[0], workload.Split(' ')[1]);
@@ -80,9 +80,9 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
         Assert.DoesNotContain(calls, c => c.Contains("port-forward", StringComparison.Ordinal));
         // Every cluster call goes to the chosen context; namespaces exist before anything is put into them.
         Assert.All(calls.Where(c => !c.StartsWith("config ", StringComparison.Ordinal)), c => Assert.StartsWith("--context test-cluster ", c));
-        Assert.True(calls.FindIndex(c => c.Contains("create namespace", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("/secrets/", StringComparison.Ordinal)));
-        Assert.True(calls.FindLastIndex(c => c.Contains("/secrets/", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("apply -k", StringComparison.Ordinal)));
-        Assert.True(calls.FindIndex(c => c.Contains("apply -k", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("rollout status", StringComparison.Ordinal)));
+        Assert.True(calls.FindIndex(c => c.Contains("namespaces.yaml", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("/secrets/", StringComparison.Ordinal)));
+        Assert.True(calls.FindLastIndex(c => c.Contains("/secrets/", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains(" -k ", StringComparison.Ordinal)));
+        Assert.True(calls.FindIndex(c => c.Contains(" -k ", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains("rollout status", StringComparison.Ordinal)));
         Assert.Contains("placeholder values (REPLACE_ME)", output);
     }
 
@@ -93,10 +93,10 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
 
         Assert.True(exitCode != 0, output);
         var calls = Calls();
-        Assert.Equal(5, calls.Count(c => c.StartsWith("apply -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal)));
-        Assert.DoesNotContain(calls, c => c.StartsWith("apply -k", StringComparison.Ordinal) || c.StartsWith("rollout", StringComparison.Ordinal));
+        Assert.Equal(5, calls.Count(c => c.StartsWith("apply --server-side --field-manager=nexustrade-deploy -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(calls, c => c.Contains(" -k ", StringComparison.Ordinal) || c.StartsWith("rollout", StringComparison.Ordinal));
         Assert.Contains("Secrets still hold placeholder values (REPLACE_ME); nothing else was applied", output);
-        Assert.Contains("kubectl create secret generic grafana-admin -n monitoring --from-file=admin-password=./admin-password --dry-run=client -o yaml | kubectl apply -f -", output);
+        Assert.Contains("kubectl create secret generic grafana-admin -n monitoring --from-file=admin-password=./admin-password --dry-run=client -o yaml | kubectl apply --server-side --field-manager=nexustrade-deploy -f -", output);
         Assert.Contains("kubectl create secret generic redis-auth -n nexustrade --from-file=password=./password", output);
         Assert.Contains("kubectl create secret generic alertmanager-secrets -n monitoring --from-file=slack-webhook-url=./slack-webhook-url " +
             "--from-file=pagerduty-routing-key=./pagerduty-routing-key --from-file=smtp-password=./smtp-password --from-file=deadmansswitch-url=./deadmansswitch-url", output);
@@ -116,7 +116,7 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
         Assert.True(exitCode != 0, output);
         Assert.Contains("kubectl create secret generic grafana-admin -n monitoring --from-file=admin-password=./admin-password --dry-run=client", output);
         Assert.DoesNotContain("--from-file=other=", output);
-        Assert.DoesNotContain(Calls(), c => c.StartsWith("apply -k", StringComparison.Ordinal) || c.Contains("/secrets/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Calls(), c => c.Contains(" -k ", StringComparison.Ordinal) || c.Contains("/secrets/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -126,9 +126,56 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
             "--no-port-forward", "--manifests", published.Directory);
 
         Assert.True(exitCode == 0, output);
-        Assert.DoesNotContain(Calls(), c => c.StartsWith("apply -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Calls(), c => c.Contains(" -f ", StringComparison.Ordinal) && c.Contains("/secrets/", StringComparison.Ordinal));
         Assert.Contains("Secret nexustrade/redis-auth exists: kept as it is", output);
-        Assert.Contains($"apply -k {published.Directory}", Calls());
+        Assert.Contains($"apply --server-side --field-manager=nexustrade-deploy -k {published.Directory}", Calls());
+    }
+
+    [Fact]
+    public async Task A_cluster_without_a_default_storage_class_is_warned_of_before_applying()
+    {
+        var (exitCode, output) = await RunAsync(new Dictionary<string, string> { ["KUBECTL_STUB_SECRETS_EXIST"] = "true", ["KUBECTL_STUB_DEFAULT_STORAGE_CLASS"] = "" },
+            "--no-port-forward", "--manifests", published.Directory);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("the cluster has no default StorageClass and the manifests name none", output);
+        Assert.Contains("--NexusTrade:Kubernetes:StorageClassName=NAME", output);
+        var calls = Calls();
+        Assert.True(calls.FindIndex(c => c.StartsWith("get storageclass", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains(" -k ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_default_storage_class_or_a_named_one_needs_no_warning()
+    {
+        var (exitCode, output) = await RunAsync(new Dictionary<string, string> { ["KUBECTL_STUB_SECRETS_EXIST"] = "true" }, "--no-port-forward", "--manifests", published.Directory);
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("StorageClass", output);
+
+        var named = Path.Combine(_stubDirectory, "named-class");
+        await PublishedManifests.PublishAsync(named, "--NexusTrade:Kubernetes:StorageClassName=standard");
+        (exitCode, output) = await RunAsync(new Dictionary<string, string> { ["KUBECTL_STUB_SECRETS_EXIST"] = "true", ["KUBECTL_STUB_DEFAULT_STORAGE_CLASS"] = "" },
+            "--no-port-forward", "--manifests", named);
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("StorageClass", output);
+    }
+
+    [Fact]
+    public async Task An_autoscaler_on_a_cluster_without_the_metrics_api_is_warned_of()
+    {
+        var autoscaled = Path.Combine(_stubDirectory, "autoscaled");
+        await PublishedManifests.PublishAsync(autoscaled, "--NexusTrade:Kubernetes:Autoscaling=cpu");
+        var environment = new Dictionary<string, string> { ["KUBECTL_STUB_SECRETS_EXIST"] = "true", ["KUBECTL_STUB_METRICS_API"] = "false" };
+
+        var (exitCode, output) = await RunAsync(environment, "--no-port-forward", "--manifests", autoscaled);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("the cluster serves no resource metrics API (metrics.k8s.io)", output);
+
+        // Without an HPA in the manifests the metrics API is not needed, and not asked for.
+        File.Delete(Log);
+        (exitCode, output) = await RunAsync(environment, "--no-port-forward", "--manifests", published.Directory);
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("metrics API", output);
+        Assert.DoesNotContain(Calls(), c => c.Contains("metrics.k8s.io", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -184,7 +231,8 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
 
     /// <summary>
     /// A kubectl that answers like a reachable cluster where nothing is deployed yet (KUBECTL_STUB_SECRETS_EXIST=true: the
-    /// Secrets exist, filled unless KUBECTL_STUB_SECRET_DATA says otherwise).
+    /// Secrets exist, filled unless KUBECTL_STUB_SECRET_DATA says otherwise), with a default StorageClass and a metrics
+    /// API unless KUBECTL_STUB_DEFAULT_STORAGE_CLASS is empty or KUBECTL_STUB_METRICS_API=false.
     /// </summary>
     private const string StubScript = $$"""
         #!/usr/bin/env bash
@@ -194,7 +242,9 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
           *" config current-context "*) echo {{StubContext}} ;;
           *" config get-contexts "*) printf 'CURRENT   NAME\n*         %s\n' "${@: -1}" ;;
           *" create namespace "*) printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: stub\n' ;;
-          *" apply -f - "*) cat >/dev/null; echo "namespace/stub configured" ;;
+          *" get storageclass "*) printf '%s\n' "${KUBECTL_STUB_DEFAULT_STORAGE_CLASS-true}" ;;
+          *" get --raw /apis/metrics.k8s.io/v1beta1 "*)
+            if [ "${KUBECTL_STUB_METRICS_API:-true}" = true ]; then echo '{"kind":"APIResourceList"}'; else echo 'Error from server (NotFound): the server could not find the requested resource' >&2; exit 1; fi ;;
           *" get secret "*" jsonpath={.data} "*) printf '%s' "${KUBECTL_STUB_SECRET_DATA:-$filled}" ;;
           *" get secret "*)
             if [ "${KUBECTL_STUB_SECRETS_EXIST:-false}" = true ]; then echo "secret found"; else echo 'Error from server (NotFound): secrets not found' >&2; exit 1; fi ;;

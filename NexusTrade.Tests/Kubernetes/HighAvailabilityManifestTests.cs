@@ -44,19 +44,6 @@ public sealed class HighAvailabilityManifestTests(PublishedManifests published)
     }
 
     [Fact]
-    public void The_api_scales_on_cpu_from_two_replicas()
-    {
-        var hpa = published.Get<V2HorizontalPodAutoscaler>("nexustrade", "api");
-        Assert.Equal(("Deployment", "api"), (hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name));
-        Assert.Equal(2, hpa.Spec.MinReplicas);
-        Assert.True(hpa.Spec.MaxReplicas > hpa.Spec.MinReplicas);
-        var metric = Assert.Single(hpa.Spec.Metrics);
-        Assert.Equal(("cpu", "Utilization"), (metric.Resource.Name, metric.Resource.Target.Type));
-        // Utilization is relative to the request: without one, the HPA cannot compute it.
-        Assert.NotNull(published.Workloads.Single(w => w.Name == "api").Pod.Containers.Single().Resources.Requests["cpu"]);
-    }
-
-    [Fact]
     public void Alertmanagers_gossip_with_every_replica_through_the_headless_service()
     {
         var statefulSet = published.Get<V1StatefulSet>("monitoring", "alertmanager");

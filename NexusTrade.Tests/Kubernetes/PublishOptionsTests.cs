@@ -38,12 +38,12 @@ public sealed class PublishOptionsTests : IDisposable
     public async Task Image_overrides_reach_the_manifests_of_the_model_and_of_kube_state_metrics()
     {
         await PublishedManifests.PublishAsync(_directory,
-            "--NexusTrade:Images:prometheus=nexustrade-offline/prometheus:2.42.0",
+            "--NexusTrade:Images:prometheus=mirror.example:5000/prometheus/prometheus:v2.55.1",
             "--NexusTrade:Images:kube-state-metrics=mirror.example:5000/kube-state-metrics:v2.13.0");
         var (_, objects) = PublishedManifests.Load(_directory);
         var workloads = objects.Select(o => Workload.From(o.Object)).OfType<Workload>().ToList();
 
-        Assert.Equal("nexustrade-offline/prometheus:2.42.0", workloads.Single(w => w.Name == "prometheus").Pod.Containers.Single().Image);
+        Assert.Equal("mirror.example:5000/prometheus/prometheus:v2.55.1", workloads.Single(w => w.Name == "prometheus").Pod.Containers.Single().Image);
         Assert.Equal("mirror.example:5000/kube-state-metrics:v2.13.0", workloads.Single(w => w.Name == "kube-state-metrics").Pod.Containers.Single().Image);
         Assert.Equal(NexusTrade.Kubernetes.ContainerImages.Alertmanager.Reference, workloads.Single(w => w.Name == "alertmanager").Pod.Containers.Single().Image);
     }

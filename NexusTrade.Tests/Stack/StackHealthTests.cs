@@ -46,7 +46,7 @@ public abstract class StackHealthChecks(StackFixture stack, Xunit.Abstractions.I
     [Fact]
     public async Task Prometheus_reports_every_scrape_target_up()
     {
-        string[] jobs = ["api", "prometheus", "alertmanager", "node-exporter", "redis-exporter"];
+        string[] jobs = ["api", "marketfeed-primary", "marketfeed-secondary", "alert-inbox", "prometheus", "alertmanager", "node-exporter", "redis-exporter"];
         await StackFixture.EventuallyAsync(async () =>
         {
             var targets = JsonDocument.Parse(await stack.Prometheus.GetStringAsync("/api/v1/targets")).RootElement
