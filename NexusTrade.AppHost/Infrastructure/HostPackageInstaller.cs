@@ -33,7 +33,7 @@ public sealed class HostPackageInstaller(HostInstallSettings settings, TextWrite
             if (StackRuntime.FindOnPath("sudo") is not { } sudo) return "not installed: not root, and no sudo on PATH";
             // sudo -n fails at once where sudo would ask for a password: the run command never prompts.
             var (exitCode, error) = Run(sudo, ["-n", "true"], TimeSpan.FromSeconds(30), echo: false);
-            if (exitCode != 0) return $"not installed: `sudo -n` cannot run apt-get without a password ({error})";
+            if (exitCode != 0) return $"not installed: `sudo -n` cannot run apt-get without a password: {error}";
             // sudo resets the environment: env passes the two variables on to apt-get.
             (prefix, how) = ([sudo, "-n", "env", "DEBIAN_FRONTEND=noninteractive", "RUNLEVEL=1"], "through sudo -n");
         }
