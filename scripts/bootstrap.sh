@@ -1,48 +1,49 @@
 #!/usr/bin/env bash
 # Installs what host mode needs on Debian/Ubuntu: Redis, Prometheus (+promtool), Alertmanager (+amtool) and the
 # node, Redis and blackbox exporters. With --test, also what the tests use: Debian's chromium (the dashboard browser
-# test), the shellcheck linter and wrk. Idempotent: installs only what is missing. The .NET 10 SDK must be installed.
-# Grafana has no Debian package: install it from grafana.com and put `grafana` on PATH, or run the stack with Docker.
+# test), the shellcheck linter and wrk. --all installs every package of the list, present or not. Idempotent: installs
+# only what is missing. The list is scripts/host-packages.txt (the AppHost reads the same file). The .NET 10 SDK must
+# be installed. Grafana has no Debian package: install it from grafana.com and put `grafana` on PATH, or run the stack
+# with Docker.
 set -euo pipefail
 
-packages=(redis-server prometheus prometheus-alertmanager prometheus-node-exporter prometheus-redis-exporter prometheus-blackbox-exporter)
-test_tools=(chromium:chromium shellcheck:shellcheck wrk:wrk)
-with_tests=false
-case "${1:-}" in --test) with_tests=true ;; --all) ;; "") ;; *) echo "usage: $0 [--test|--all]" >&2; exit 2 ;; esac
+list="$(dirname "$0")/host-packages.txt"
+mode="${1:-}"
+case "$mode" in --test|--all|"") ;; *) echo "usage: $0 [--test|--all]" >&2; exit 2 ;; esac
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
-missing=()
-for binary_package in redis-server:redis-server prometheus:prometheus promtool:prometheus \
-                      prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager \
-                      prometheus-node-exporter:prometheus-node-exporter prometheus-redis-exporter:prometheus-redis-exporter \
-                      prometheus-blackbox-exporter:prometheus-blackbox-exporter; do
-  command -v "${binary_package%%:*}" >/dev/null 2>&1 || missing+=("${binary_package##*:}")
-done
+# run_packages: the packages whose services are disabled; checked: the binaries that must be on PATH at the end.
+run_packages=() checked=() missing=()
+declare -A listed=()
+want() { [ -n "${listed[$1]:-}" ] || { listed[$1]=1; missing+=("$1"); }; }
+while read -r binary package purpose _; do
+  case "$binary" in ""|"#"*) continue ;; esac
+  case "$purpose" in
+    run) [ -n "${listed[run:$package]:-}" ] || { listed[run:$package]=1; run_packages+=("$package"); } ;;
+    tool) ;;
+    test) [ "$mode" = "" ] && continue ;;
+    *) echo "bootstrap: $list: '$binary' is for '$purpose': use run, tool or test" >&2; exit 1 ;;
+  esac
+  checked+=("$binary")
+  if [ "$mode" = "--all" ] || ! command -v "$binary" >/dev/null 2>&1; then want "$package"; fi
+done < "$list"
 
-if $with_tests; then
-  for binary_package in "${test_tools[@]}"; do
-    command -v "${binary_package%%:*}" >/dev/null 2>&1 || missing+=("${binary_package##*:}")
-  done
-fi
-
-if [ "${#missing[@]}" -gt 0 ] || [ "${1:-}" = "--all" ]; then
-  [ "${1:-}" = "--all" ] && missing=("${packages[@]}" chromium shellcheck wrk)
+if [ "${#missing[@]}" -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
   $sudo apt-get update -qq
   # The packages' own services are not wanted: the AppHost runs every component itself, on dynamic loopback ports.
   $sudo env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
-  for service in redis-server prometheus prometheus-alertmanager prometheus-node-exporter prometheus-redis-exporter prometheus-blackbox-exporter; do
+  for service in "${run_packages[@]}"; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
       $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
     fi
   done
 fi
 
-for binary in redis-server prometheus promtool prometheus-alertmanager amtool prometheus-node-exporter prometheus-redis-exporter \
-              prometheus-blackbox-exporter; do
+for binary in "${checked[@]}"; do
   command -v "$binary" >/dev/null || { echo "bootstrap: $binary is still missing" >&2; exit 1; }
 done
 echo "bootstrap: host-mode packages are installed ($(prometheus --version 2>&1 | head -n1 | cut -d' ' -f1-3))."

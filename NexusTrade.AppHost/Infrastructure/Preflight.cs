@@ -9,7 +9,8 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// The mistakes a person can make on the way from <c>dotnet run</c> to a running stack, checked before anything starts:
 /// a missing host package, a state directory that cannot be written, a second AppHost on the same state directory,
 /// a fixed port that another process holds. Each is reported as one line that says what to do, instead of a stack
-/// trace or a resource that never becomes healthy.
+/// trace or a resource that never becomes healthy. Missing host packages are installed first where no prompt is needed
+/// (<see cref="HostPackageInstaller"/>); the line is for what could not be.
 /// </summary>
 public static class Preflight
 {
@@ -37,28 +38,46 @@ public static class Preflight
     {
         var problems = new List<string>();
         if (topology?.Problem(runtime) is { } highAvailability) problems.Add(highAvailability);
-        if (runtime.IsHost && MissingPackages() is { Count: > 0 } missing)
-        {
-            problems.Add($"host mode needs {string.Join(", ", missing)}, not found on PATH: run `sudo bash scripts/bootstrap.sh`, " +
-                         $"or start Docker to run the infrastructure in containers ({StackRuntime.RuntimeKey}=container).");
-        }
-        if (StateDirectoryProblem(runtime.StateDirectory) is { } state)
-        {
-            problems.Add(state);
-            return problems;
-        }
-        if (SecondAppHost(runtime.StateDirectory) is { } second)
-        {
-            problems.Add(second);
-            return problems; // its ports are the same ones: one line about the real cause is enough
-        }
-        problems.AddRange(TakenPorts(builder.Configuration));
+        var install = HostInstallSettings.From(builder.Configuration, problems);
+        problems.AddRange(PlaceProblems(builder.Configuration, runtime.StateDirectory));
+        // Packages are installed only when nothing else stands in the way: never an install for a run that stops anyway.
+        if (runtime.IsHost && MissingPackages(runtime, problems.Count == 0 ? install : null) is { } missing) problems.Add(missing);
         if (problems.Count == 0) builder.Services.AddHostedService(_ => new StateDirectoryLock(runtime.StateDirectory));
         return problems;
     }
 
-    private static List<string> MissingPackages() =>
-        [.. StackRuntime.HostBinaries.Where(b => StackRuntime.FindOnPath(b.Key) is null).Select(b => b.Value).Distinct()];
+    /// <summary>The state directory, a second AppHost on it, the fixed ports.</summary>
+    private static IEnumerable<string> PlaceProblems(IConfiguration configuration, string stateDirectory)
+    {
+        if (StateDirectoryProblem(stateDirectory) is { } state) return [state];
+        // A second AppHost's ports are the same ones: one line about the real cause is enough.
+        if (SecondAppHost(stateDirectory) is { } second) return [second];
+        return TakenPorts(configuration);
+    }
+
+    /// <summary>
+    /// The line for host packages that are not on PATH, or null. With <paramref name="install"/> (and
+    /// <c>NexusTrade:InstallMissing</c> on) they are installed first, and the line names what is still missing and why.
+    /// </summary>
+    private static string? MissingPackages(StackRuntime runtime, HostInstallSettings? install)
+    {
+        var packages = HostPackages.Load(runtime.ConfigRoot);
+        var missing = packages.Missing();
+        if (missing.Count == 0) return null;
+        var why = "";
+        if (install is { InstallMissing: true })
+        {
+            var failure = new HostPackageInstaller(install, Console.Out).Install(missing, runtime.ChosenBecause);
+            var stillMissing = packages.Missing();
+            if (stillMissing.Count == 0) return null;
+            var installed = missing.Except(stillMissing).ToList();
+            why = $" ({failure ?? "apt-get succeeded, yet they are still not on PATH"}" +
+                  (installed.Count > 0 ? $"; installed meanwhile: {string.Join(", ", installed)})" : ")");
+            missing = stillMissing;
+        }
+        return $"host mode needs {string.Join(", ", missing)}, not found on PATH{why}: run `sudo bash scripts/bootstrap.sh`, " +
+               $"or start Docker to run the infrastructure in containers ({StackRuntime.RuntimeKey}=container).";
+    }
 
     private static string? StateDirectoryProblem(string directory)
     {

@@ -16,9 +16,10 @@ public sealed class StackRuntime
     public const string ConfigRootKey = "NexusTrade:ConfigRoot";
     public const string VolumePrefixKey = "NexusTrade:VolumePrefix";
 
-    private StackRuntime(RuntimeMode mode, string configRoot, string stateDirectory, ContainerImageOverrides images, string volumePrefix)
+    private StackRuntime(RuntimeMode mode, string chosenBecause, string configRoot, string stateDirectory, ContainerImageOverrides images, string volumePrefix)
     {
         Mode = mode;
+        ChosenBecause = chosenBecause;
         ConfigRoot = configRoot;
         StateDirectory = stateDirectory;
         Images = images;
@@ -30,6 +31,9 @@ public sealed class StackRuntime
     public RuntimeMode Mode { get; }
 
     public bool IsHost => Mode == RuntimeMode.Host;
+
+    /// <summary>Why this mode: the setting, or what <c>auto</c> found (told to a person before packages are installed).</summary>
+    public string ChosenBecause { get; }
 
     /// <summary><c>NexusTrade:Images:*</c>, for container mode and the Kubernetes publisher alike.</summary>
     public ContainerImageOverrides Images { get; }
@@ -65,13 +69,15 @@ public sealed class StackRuntime
         var stateDirectory = Path.GetFullPath(configuration[StateDirectoryKey] ?? Path.Combine(configRoot, ".state"));
 
         var requested = configuration[RuntimeKey] ?? "auto";
-        RuntimeMode mode = requested.ToLowerInvariant() switch
+        (RuntimeMode mode, string because) = requested.ToLowerInvariant() switch
         {
             // Publishing describes containers whatever this machine can run.
-            _ when builder.ExecutionContext.IsPublishMode => RuntimeMode.Container,
-            "container" => RuntimeMode.Container,
-            "host" => RuntimeMode.Host,
-            "auto" => ContainerRuntimeAnswers() ? RuntimeMode.Container : RuntimeMode.Host,
+            _ when builder.ExecutionContext.IsPublishMode => (RuntimeMode.Container, "publishing"),
+            "container" => (RuntimeMode.Container, $"{RuntimeKey}=container"),
+            "host" => (RuntimeMode.Host, $"{RuntimeKey}=host"),
+            "auto" => ContainerRuntimeAnswers()
+                ? (RuntimeMode.Container, "a container engine answered")
+                : (RuntimeMode.Host, "no container engine answered (docker info, podman info)"),
             _ => throw new InvalidOperationException($"{RuntimeKey} is '{requested}': use auto, container or host."),
         };
         var volumePrefix = configuration[VolumePrefixKey] ?? "nexustrade";
@@ -79,19 +85,8 @@ public sealed class StackRuntime
         {
             throw new InvalidOperationException($"{VolumePrefixKey} is '{volumePrefix}': use letters, digits, '_', '.' or '-' (a Docker volume name).");
         }
-        return new StackRuntime(mode, configRoot, stateDirectory, ContainerImageOverrides.From(configuration), volumePrefix);
+        return new StackRuntime(mode, because, configRoot, stateDirectory, ContainerImageOverrides.From(configuration), volumePrefix);
     }
-
-    /// <summary>Every binary that host mode runs, and the Debian package that installs it (scripts/bootstrap.sh installs them all).</summary>
-    public static readonly IReadOnlyDictionary<string, string> HostBinaries = new Dictionary<string, string>
-    {
-        ["redis-server"] = "redis-server",
-        ["prometheus"] = "prometheus",
-        ["prometheus-alertmanager"] = "prometheus-alertmanager",
-        ["prometheus-node-exporter"] = "prometheus-node-exporter",
-        ["prometheus-redis-exporter"] = "prometheus-redis-exporter",
-        ["prometheus-blackbox-exporter"] = "prometheus-blackbox-exporter",
-    };
 
     /// <summary>The full path of a host binary; a missing one is reported by <see cref="Preflight"/> before anything starts.</summary>
     public static string RequireBinary(string binary) => FindOnPath(binary) ?? binary;

@@ -58,6 +58,7 @@ public sealed class PreflightTests : IDisposable
 
         AssertOneLine(exitCode, output, "host mode needs redis-server, prometheus, prometheus-alertmanager, prometheus-node-exporter, prometheus-redis-exporter");
         Assert.Contains("sudo bash scripts/bootstrap.sh", output);
+        Assert.Contains("(not installed: no apt-get on PATH)", output); // nothing to install them with
     }
 
     [Fact]
@@ -74,19 +75,8 @@ public sealed class PreflightTests : IDisposable
     private Task<(int ExitCode, string Output)> RunAppHostAsync(string? extraArgument = null, IDictionary<string, string>? environment = null) =>
         RunAppHostAsync(extraArgument is null ? [] : [extraArgument], environment);
 
-    private Task<(int ExitCode, string Output)> RunAppHostAsync(string[] extraArguments, IDictionary<string, string>? environment = null)
-    {
-        string[] args = [RepoPaths.AppHostAssembly(), "--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={_stateDirectory}", .. extraArguments];
-        return ToolRunner.RunAsync(Environment.ProcessPath is { } dotnet && dotnet.EndsWith("dotnet", StringComparison.Ordinal) ? dotnet : "dotnet",
-            args, TimeSpan.FromSeconds(60), environment: environment);
-    }
+    private Task<(int ExitCode, string Output)> RunAppHostAsync(string[] extraArguments, IDictionary<string, string>? environment = null) =>
+        ToolRunner.RunAsync(AppHostProcess.Dotnet, AppHostProcess.Arguments(_stateDirectory, extraArguments), TimeSpan.FromSeconds(60), environment: environment);
 
-    private static void AssertOneLine(int exitCode, string output, string expected)
-    {
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.True(exitCode == 1, $"exit code {exitCode}, output:\n{output}");
-        var line = Assert.Single(lines);
-        Assert.StartsWith("nexustrade: ", line);
-        Assert.Contains(expected, line);
-    }
+    private static void AssertOneLine(int exitCode, string output, string expected) => AppHostProcess.AssertOneLine(exitCode, output, expected);
 }

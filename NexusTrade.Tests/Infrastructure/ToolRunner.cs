@@ -41,6 +41,14 @@ public static class ToolRunner
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout,
         string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
+        var (exitCode, standardOutput, standardError) = await RunSeparatelyAsync(file, args, timeout, workingDirectory, environment);
+        return (exitCode, standardOutput + standardError);
+    }
+
+    /// <summary>The same, with standard output and standard error apart (progress on one, the error line on the other).</summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunSeparatelyAsync(string file, IEnumerable<string> args,
+        TimeSpan timeout, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -67,6 +75,6 @@ public static class ToolRunner
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}.");
         }
-        return (process.ExitCode, await stdout + await stderr);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }
