@@ -10,8 +10,9 @@ public static class PrometheusComponent
     private static readonly PrometheusSettings Settings = PrometheusSettings.Default;
 
     /// <summary>
-    /// Prometheus with the repository's <c>prometheus/prometheus.yml</c> and <c>prometheus/rules/</c>; the scrape and
-    /// Alertmanager targets are written into <c>targets/*.json</c> (file service discovery) once the ports are known.
+    /// Prometheus with the repository's <c>prometheus/prometheus.yml</c> and <c>prometheus/rules/</c>; its scrape jobs
+    /// and Alertmanagers come from the app model (<see cref="LocalPrometheusConfig"/>), their addresses are written into
+    /// <c>targets/*.json</c> (file service discovery) once the ports are known.
     /// <paramref name="replicas"/> above one (host mode) are an HA pair: each scrapes every target, evaluates every rule
     /// and sends to every Alertmanager, told apart by the <c>replica</c> external label (the resource's name), which
     /// prometheus.yml drops from alerts so that the Alertmanagers see one alert, not two.
@@ -36,17 +37,17 @@ public static class PrometheusComponent
 
     private static IResourceBuilder<ExecutableResource> AddPrometheusProcess(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
     {
-        var targetsDirectory = runtime.State(name, "targets");
-        // Prometheus resolves rule and target paths relative to the config file, so the config sits in the state
-        // directory as a link to the repository's file, next to links to its rules and the generated targets.
+        var targetsDirectory = runtime.State(name, LocalPrometheusConfig.TargetsDirectory);
+        // Prometheus resolves rule and target paths relative to the config file, so the rendered config sits in the
+        // state directory next to links to the repository's rules and to the generated targets.
         var etc = runtime.State(name, "etc");
-        Link(Path.Combine(etc, "prometheus.yml"), Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"));
         Link(Path.Combine(etc, "rules"), Path.Combine(runtime.PrometheusDirectory, "rules"));
-        Link(Path.Combine(etc, "targets"), targetsDirectory);
+        Link(Path.Combine(etc, LocalPrometheusConfig.TargetsDirectory), targetsDirectory);
+        var configFile = Path.Combine(etc, "prometheus.yml");
         var process = builder.AddHostProcess(name, "prometheus", runtime.State(name)).WithEnvironment(ReplicaVariable, name);
         return process.WithArgs(context =>
         {
-            context.Args.Add(ConfigFileArgument(process.Resource, Path.Combine(etc, "prometheus.yml"), targetsDirectory, runtime));
+            context.Args.Add(ConfigFileArgument(process.Resource, configFile, configFile, targetsDirectory, runtime));
             foreach (var arg in Settings.StorageArgs(runtime.State(name, "data"))) context.Args.Add(arg);
             context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
             context.Args.Add("--web.enable-lifecycle");
@@ -56,15 +57,19 @@ public static class PrometheusComponent
 
     private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
     {
-        var targetsDirectory = runtime.State(name, "targets");
+        var targetsDirectory = runtime.State(name, LocalPrometheusConfig.TargetsDirectory);
+        // A file must be there when the mount is declared (Docker would create a directory); the config is rendered
+        // into it just before the container is created.
+        var renderedConfig = Path.Combine(runtime.State(name, "etc"), "prometheus.yml");
+        if (!File.Exists(renderedConfig)) File.WriteAllText(renderedConfig, "");
         var container = builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Prometheus), 9090);
         return container
-                .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"), "/etc/prometheus/prometheus.yml", isReadOnly: true)
+                .WithBindMount(renderedConfig, "/etc/prometheus/prometheus.yml", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "rules"), "/etc/prometheus/rules", isReadOnly: true)
                 .WithBindMount(targetsDirectory, "/etc/prometheus/targets", isReadOnly: true)
                 .WithVolume(runtime.Volume("prometheus-data"), "/prometheus")
                 .WithEnvironment(ReplicaVariable, name)
-                .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", targetsDirectory, runtime),
+                .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", renderedConfig, targetsDirectory, runtime),
                     .. Settings.StorageArgs("/prometheus"), "--web.enable-lifecycle", ExpandExternalLabelsArg]);
     }
 
@@ -90,12 +95,20 @@ public static class PrometheusComponent
     }
 
     /// <summary>
-    /// <c>--config.file</c>; resolving it writes the scrape and probe targets (targets/*.json, file service discovery)
-    /// with the addresses DCP allocated. The targets are references: a host project among them gets a container tunnel.
+    /// <c>--config.file</c> (<paramref name="configFile"/> as Prometheus sees it); resolving it renders the config into
+    /// <paramref name="renderedConfig"/> from the app model, and writes the scrape and probe targets (targets/*.json,
+    /// file service discovery) with the addresses DCP allocated. The targets are references: a host project among them
+    /// gets a container tunnel.
     /// </summary>
-    private static RenderedConfigArgument ConfigFileArgument(IResource prometheus, string configFile, string targetsDirectory, StackRuntime runtime) =>
+    private static RenderedConfigArgument ConfigFileArgument(IResource prometheus, string configFile, string renderedConfig, string targetsDirectory,
+        StackRuntime runtime) =>
         new($"--config.file={configFile}",
-            cancellationToken => WriteTargetFilesAsync(prometheus, targetsDirectory, runtime, cancellationToken),
+            async cancellationToken =>
+            {
+                var baseConfig = await File.ReadAllTextAsync(Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"), cancellationToken);
+                await WriteAtomicallyAsync(renderedConfig, LocalPrometheusConfig.Render(baseConfig, prometheus), cancellationToken);
+                await WriteTargetFilesAsync(prometheus, targetsDirectory, runtime, cancellationToken);
+            },
             prometheus.Annotations.OfType<ScrapeTargetAnnotation>().Select(target => (object)target.Endpoint)
                 .Concat(prometheus.Annotations.OfType<ProbeTargetAnnotation>().SelectMany(probe => new object[] { probe.Exporter, probe.Target })));
 
@@ -125,11 +138,16 @@ public static class PrometheusComponent
 
     private sealed record TargetGroup(string[] targets, Dictionary<string, string> labels);
 
-    private static async Task WriteTargetFileAsync(string directory, string job, IEnumerable<TargetGroup> groups, CancellationToken cancellationToken)
+    private static Task WriteTargetFileAsync(string directory, string job, IEnumerable<TargetGroup> groups, CancellationToken cancellationToken) =>
+        WriteAtomicallyAsync(Path.Combine(directory, job + ".json"), JsonSerializer.Serialize(groups), cancellationToken);
+
+    /// <summary>
+    /// Written to a temporary file and renamed: Prometheus watches the target directory and must never read half a
+    /// file. A link left by an older AppHost (the config used to link to the repository's file) is replaced, not followed.
+    /// </summary>
+    private static async Task WriteAtomicallyAsync(string path, string content, CancellationToken cancellationToken)
     {
-        // Written to a temporary file and renamed: Prometheus watches the directory and must never read half a file.
-        var path = Path.Combine(directory, job + ".json");
-        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(groups), cancellationToken);
+        await File.WriteAllTextAsync(path + ".tmp", content, cancellationToken);
         File.Move(path + ".tmp", path, overwrite: true);
     }
 

@@ -110,7 +110,7 @@ public static class PrometheusWorkload
             .Append(KubeStateMetricsWorkload.ScrapeJob(prometheus))
             .OrderBy(job => job.Job, StringComparer.Ordinal)
             .ToList();
-        var alerting = jobs.Single(job => job.Job == "alertmanager");
+        var alerting = jobs.Single(job => job.Job == ScrapeModel.AlertmanagerJob);
         var probes = prometheus.Resource.Annotations.OfType<ProbeTargetAnnotation>()
             .Select(probe => new ProbeTarget(probe.TargetParameter(new Uri(context.Values.Url(probe.Target)).Authority),
                 new Uri(context.Values.Url(probe.Exporter)).Authority, probe.Labels))

@@ -51,17 +51,6 @@ public sealed class BlackboxManifestTests(PublishedManifests published)
         Assert.All(targets.Values, c => Assert.Equal("blackbox-exporter.monitoring.svc:9115", ((YamlMappingNode)c["labels"])["__blackbox_address"].ToString()));
     }
 
-    /// <summary>One relabelling for both runtimes: the cluster's probe job turns targets into parameters exactly as prometheus/prometheus.yml does.</summary>
-    [Fact]
-    public void The_probe_relabelling_is_the_local_one()
-    {
-        var local = new YamlStream();
-        local.Load(new StringReader(File.ReadAllText(RepoPaths.Combine("prometheus", "prometheus.yml"))));
-        var expected = Relabelling(Job((YamlMappingNode)local.Documents[0].RootNode, "blackbox"));
-        Assert.Equal(4, expected.Count);
-        Assert.Equal(expected, Relabelling(Job(PublishedConfig(), "blackbox")));
-    }
-
     [Fact]
     public void Dashboard_links_point_at_the_published_grafana()
     {
@@ -70,11 +59,6 @@ public sealed class BlackboxManifestTests(PublishedManifests published)
     }
 
     private static string Target(YamlMappingNode config) => ((YamlSequenceNode)config["targets"]).Single().ToString();
-
-    private static List<string> Relabelling(YamlMappingNode job) =>
-        ((YamlSequenceNode)job["relabel_configs"]).Cast<YamlMappingNode>()
-            .Select(r => $"{string.Join(",", ((YamlSequenceNode)r["source_labels"]).Select(n => n.ToString()))} -> {r["target_label"]}")
-            .ToList();
 
     private static YamlMappingNode Job(YamlMappingNode config, string name) =>
         ((YamlSequenceNode)config["scrape_configs"]).Cast<YamlMappingNode>().Single(j => j["job_name"].ToString() == name);

@@ -8,7 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace NexusTrade.Tests.Kubernetes;
 
 /// <summary>
-/// Every scrape job of both Prometheus configs (prometheus/prometheus.yml and the published cluster config) has an
+/// Every scrape job of both Prometheus configs (the local one the AppHost renders and the published cluster config) has an
 /// absent-style guard: for each job, a promtool case generated here removes that job's targets and expects its guard
 /// (ApiDown for the API, ScrapeJobMissing for every other job) to fire, and nothing to fire while all are present.
 /// A job added to either config is covered without writing a rule, and a guard that misses it fails here.
@@ -25,7 +25,7 @@ public sealed class ScrapeJobGuardTests(PublishedManifests published, ITestOutpu
     public async Task Every_scrape_job_has_a_guard_that_fires_when_its_targets_vanish(string config)
     {
         var jobs = JobNames(config == "local"
-            ? File.ReadAllText(RepoPaths.Combine("prometheus", "prometheus.yml"))
+            ? await NexusTrade.Tests.AppHost.LocalScrapeConfig.RenderAsync()
             : published.Get<V1ConfigMap>("monitoring", "prometheus-config").Data["prometheus.yml"]);
         Assert.Contains("prometheus", jobs);
 
