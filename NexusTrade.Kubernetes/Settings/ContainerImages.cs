@@ -28,6 +28,4 @@ public static class ContainerImages
     public static readonly ContainerImage MarketFeed = new("marketfeed", "ghcr.io/nexustrade/marketfeed", "1.0.0");
     public static readonly ContainerImage AlertInbox = new("alert-inbox", "ghcr.io/nexustrade/alert-inbox", "1.0.0");
 
-    public static IReadOnlyList<ContainerImage> All { get; } =
-        [Redis, Prometheus, Alertmanager, Grafana, NodeExporter, RedisExporter, BlackboxExporter, KubeStateMetrics, Api, MarketFeed, AlertInbox];
 }

@@ -1,7 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging;
 using static NexusTrade.Kubernetes.ManifestBuilder;
 
 namespace NexusTrade.Kubernetes;
@@ -42,7 +41,7 @@ public static class AlertmanagerWorkload
         {
             Metadata = identity.Meta($"{spec.Name}-config"),
             Type = "Opaque",
-            StringData = new Dictionary<string, string> { ["alertmanager.yml"] = Configuration(context, prometheusDirectory) },
+            StringData = new Dictionary<string, string> { ["alertmanager.yml"] = Configuration(prometheusDirectory) },
         }.Initialize();
         var templateFiles = Files(Path.Combine(prometheusDirectory, "templates"), "*.tmpl");
         // Dashboard links: the configured Grafana URL, else Grafana's Service (no Grafana in the model: relative links).
@@ -119,48 +118,11 @@ public static class AlertmanagerWorkload
         return service;
     }
 
-    /// <summary>prometheus/alertmanager.yml exactly as committed; a minimal stand-in (logged) while it does not exist.</summary>
-    private static string Configuration(PublishContext context, string prometheusDirectory)
+    /// <summary>prometheus/alertmanager.yml exactly as committed.</summary>
+    private static string Configuration(string prometheusDirectory)
     {
         var path = Path.Combine(prometheusDirectory, "alertmanager.yml");
-        if (File.Exists(path)) return File.ReadAllText(path);
-        context.Logger.LogWarning("{Path} does not exist: Alertmanager gets a minimal stand-in configuration (Slack for everything, PagerDuty for critical).", path);
-        return FallbackConfiguration;
+        return File.Exists(path) ? File.ReadAllText(path)
+            : throw new InvalidOperationException($"{path} does not exist: the published Alertmanager needs the repository's routing (NexusTrade:ConfigRoot points at the repository root).");
     }
-
-    /// <summary>Valid for Alertmanager 0.25 (amtool on Debian 12) and the pinned image; reads the same secret files.</summary>
-    public const string FallbackConfiguration = """
-        # Stand-in written by the Kubernetes publisher because prometheus/alertmanager.yml does not exist in the
-        # repository: publish again once it does. Every alert goes to Slack, critical alerts page, and the always-firing
-        # Watchdog goes nowhere until a dead man's switch is configured.
-        global:
-          resolve_timeout: 5m
-          slack_api_url_file: /etc/alertmanager/secrets/slack-webhook-url
-
-        templates:
-          - /etc/alertmanager/templates/*.tmpl
-
-        route:
-          receiver: slack
-          group_by: [alertname, team, job]
-          group_wait: 30s
-          group_interval: 5m
-          repeat_interval: 4h
-          routes:
-            - receiver: blackhole
-              matchers: ['alertname="Watchdog"']
-            - receiver: pager
-              matchers: ['severity="critical"']
-
-        receivers:
-          - name: slack
-            slack_configs:
-              - send_resolved: true
-          - name: pager
-            pagerduty_configs:
-              - routing_key_file: /etc/alertmanager/secrets/pagerduty-routing-key
-                send_resolved: true
-          - name: blackhole
-
-        """;
 }

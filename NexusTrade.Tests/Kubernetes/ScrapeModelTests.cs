@@ -66,6 +66,23 @@ public sealed class ScrapeModelTests(PublishedManifests published)
         }
     }
 
+    /// <summary>
+    /// The TCP prober takes host:port only: the WebSocket probe's path is the request line of its module in
+    /// prometheus/blackbox.yml. The path declared with WithProbe, the module's request and the API's route are one fact.
+    /// </summary>
+    [Fact]
+    public async Task The_websocket_probe_requests_the_route_the_api_serves()
+    {
+        var probe = (await LocalScrapeConfig.PrometheusAsync()).Annotations.OfType<NexusTrade.Kubernetes.ProbeTargetAnnotation>()
+            .Single(p => p.Module == NexusTrade.Kubernetes.BlackboxModule.WebSocketHandshake);
+        var blackbox = Root(await File.ReadAllTextAsync(RepoPaths.Combine("prometheus", "blackbox.yml")));
+        var send = ((YamlSequenceNode)blackbox["modules"][probe.Module.Name]["tcp"]["query_response"]).Cast<YamlMappingNode>()
+            .First(step => step.Children.ContainsKey("send"))["send"].ToString();
+
+        Assert.Equal(NexusTrade.Api.Streaming.QuoteStreamEndpoint.Path, probe.Path);
+        Assert.StartsWith($"GET {probe.Path} HTTP/1.1\r\n", send);
+    }
+
     [Fact]
     public void A_hand_written_scrape_section_in_the_repository_file_is_refused_naming_the_file()
     {

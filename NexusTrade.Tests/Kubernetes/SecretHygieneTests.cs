@@ -41,8 +41,7 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
 
         var config = published.Get<V1Secret>("monitoring", "alertmanager-config");
         Assert.Equal(["alertmanager.yml"], config.StringData.Keys);
-        var committed = RepoPaths.Combine("prometheus", "alertmanager.yml");
-        Assert.Equal(File.Exists(committed) ? File.ReadAllText(committed) : AlertmanagerWorkload.FallbackConfiguration, config.StringData["alertmanager.yml"]);
+        Assert.Equal(File.ReadAllText(RepoPaths.Combine("prometheus", "alertmanager.yml")), config.StringData["alertmanager.yml"]);
         // Credentials are read from the mounted files, not written inline.
         Assert.DoesNotMatch(@"(?m)^\s*(-\s+)?(slack_api_url|routing_key|service_key|smtp_auth_password|api_key|auth_password):\s*\S", config.StringData["alertmanager.yml"]);
     }
