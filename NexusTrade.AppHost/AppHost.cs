@@ -14,10 +14,12 @@ using NexusTrade.Kubernetes;
 // --NexusTrade:HighAvailability=true (host mode): api-0/1, prometheus-0/1 (each scrapes and probes everything and
 // alerts every Alertmanager) and alertmanager-0/1/2 gossiping on loopback, as the published manifests run them.
 var builder = DistributedApplication.CreateBuilder(args);
-var runtime = StackRuntime.Resolve(builder);
-var topology = LocalTopology.Resolve(builder);
+var settings = AppHostSettings.Bind(builder.Configuration, builder.AppHostDirectory);
+var runtime = StackRuntime.Resolve(builder, settings);
+var topology = LocalTopology.Resolve(builder, settings);
 
-// A missing package, a taken port, a second AppHost: one line each that says what to do, before anything starts.
+// A wrong setting, a missing package, a taken port, a second AppHost: one line each that says what to do, before
+// anything starts.
 if (!Preflight.Passes(builder, runtime, topology)) return 1;
 
 // Secrets: generated on first run and kept in user secrets; never in a file of the repository.

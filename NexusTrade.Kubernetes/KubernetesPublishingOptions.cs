@@ -87,21 +87,9 @@ public sealed record KubernetesPublishingOptions(
     /// <summary>The repository prefix of the images scripts/build-offline-images.sh builds.</summary>
     public const string OfflineImagePrefix = "nexustrade-offline/";
 
-    private static bool Flag(IConfigurationSection section, string key) => section[key] switch
-    {
-        null or "" => false,
-        var value when bool.TryParse(value.Trim(), out var flag) => flag,
-        var value => throw new InvalidOperationException($"{Section}:{key} is '{value}': use true or false."),
-    };
+    private static bool Flag(IConfigurationSection section, string key) => SettingValues.Flag(section, key, fallback: false);
 
-    private static T Choice<T>(IConfigurationSection section, string key, T fallback) where T : struct, Enum
-    {
-        var value = NonEmpty(section[key]);
-        if (value is null) return fallback;
-        return Enum.TryParse<T>(value, ignoreCase: true, out var choice) && Enum.IsDefined(choice) && !int.TryParse(value, out _) ? choice
-            : throw new InvalidOperationException(
-                $"{Section}:{key} is '{value}': use {string.Join(" or ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
-    }
+    private static T Choice<T>(IConfigurationSection section, string key, T fallback) where T : struct, Enum => SettingValues.Choice(section, key, fallback);
 
     /// <summary>A Kubernetes object name (DNS-1123 subdomain), as a StorageClass's.</summary>
     private static string? DnsSubdomain(IConfigurationSection section, string key)

@@ -27,8 +27,7 @@ public static class AlertmanagerComponent
     public static IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AddAlertmanagers(this IDistributedApplicationBuilder builder,
         string name, StackRuntime runtime, int replicas, IResourceBuilder<ProjectResource> inbox)
     {
-        // Validated here, at model build, so that a typo stops the AppHost with the key's name.
-        var marketHours = MarketHoursProfile.Parse(builder.Configuration[MarketHoursProfile.ConfigurationKey]);
+        var marketHours = runtime.Settings.MarketHours;
         if (!runtime.IsHost) return [builder.AddAlertmanagerContainer(name, runtime, inbox, marketHours)];
 
         var members = LocalTopology.ReplicaNames(name, replicas)

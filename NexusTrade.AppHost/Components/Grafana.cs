@@ -1,6 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Lifecycle;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NexusTrade.AppHost.Infrastructure;
@@ -27,7 +26,7 @@ public static class GrafanaComponent
         // locally there is no Service in front of them (in the cluster Grafana reads through the Services).
         var prometheus = prometheusReplicas[0];
         var alertmanager = alertmanagerReplicas[0];
-        if (!IsEnabled(builder.Configuration))
+        if (!runtime.Settings.GrafanaEnabled)
         {
             return Skipped(builder, $"Grafana is skipped: {EnabledKey}=false. Prometheus and Alertmanager run without it.");
         }
@@ -58,13 +57,6 @@ public static class GrafanaComponent
                 .WithGrafanaSettings(runtime, adminPassword, prometheus, alertmanager);
     }
 
-    private static bool IsEnabled(IConfiguration configuration) => configuration[EnabledKey] switch
-    {
-        null or "" => true,
-        var value when bool.TryParse(value, out var enabled) => enabled,
-        var value => throw new InvalidOperationException($"{EnabledKey} is '{value}': use true or false."),
-    };
-
     /// <summary>Says once, when the app starts, why Grafana is not part of this run.</summary>
     private static IResourceBuilder<IResourceWithEndpoints>? Skipped(IDistributedApplicationBuilder builder, string why)
     {
@@ -84,7 +76,7 @@ public static class GrafanaComponent
         IResourceBuilder<ParameterResource> adminPassword, IResourceBuilder<IResourceWithEndpoints> prometheus,
         IResourceBuilder<IResourceWithEndpoints> alertmanager) where T : IResourceWithEndpoints, IResourceWithEnvironment, IResourceWithWaitSupport
     {
-        var anonymous = string.Equals(grafana.ApplicationBuilder.Configuration[AnonymousAccessKey], "true", StringComparison.OrdinalIgnoreCase);
+        var anonymous = runtime.Settings.GrafanaAnonymousAccess;
         prometheus.WithKubernetesClient(grafana);
         alertmanager.WithKubernetesClient(grafana);
         return grafana

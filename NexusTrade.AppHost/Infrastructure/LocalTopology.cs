@@ -11,7 +11,7 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// </summary>
 public sealed record LocalTopology(bool HighlyAvailable)
 {
-    public const string HighAvailabilityKey = "NexusTrade:HighAvailability";
+    public const string HighAvailabilityKey = AppHostSettings.Section + ":HighAvailability";
 
     public int PrometheusReplicas => HighlyAvailable ? HighAvailability.PrometheusReplicas : 1;
 
@@ -19,18 +19,9 @@ public sealed record LocalTopology(bool HighlyAvailable)
 
     public int ApiReplicas => HighlyAvailable ? HighAvailability.ApiMinReplicas : 1;
 
-    /// <summary>Validated at model build, so that a typo stops the AppHost with the key's name.</summary>
-    public static LocalTopology Resolve(IDistributedApplicationBuilder builder)
-    {
-        var value = builder.Configuration[HighAvailabilityKey];
-        var requested = value switch
-        {
-            null or "" => false,
-            _ when bool.TryParse(value, out var enabled) => enabled,
-            _ => throw new InvalidOperationException($"{HighAvailabilityKey} is '{value}': use true or false."),
-        };
-        return new LocalTopology(requested && builder.ExecutionContext.IsRunMode);
-    }
+    /// <summary>HA mode when the settings ask for it and the stack runs (publishing writes the HA topology from single resources).</summary>
+    public static LocalTopology Resolve(IDistributedApplicationBuilder builder, AppHostSettings settings) =>
+        new(settings.HighAvailability && builder.ExecutionContext.IsRunMode);
 
     /// <summary>The one-line problem for <see cref="Preflight"/>: HA mode runs the real binaries as host processes only.</summary>
     public string? Problem(StackRuntime runtime) => HighlyAvailable && !runtime.IsHost

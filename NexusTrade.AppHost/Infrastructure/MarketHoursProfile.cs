@@ -4,7 +4,7 @@ namespace NexusTrade.AppHost.Infrastructure;
 
 /// <summary>
 /// The exchange calendar the local Alertmanager uses for market-data alerts (configuration key
-/// <c>Alertmanager:MarketHours</c>): production pages for them in the trading session only, which would make a local
+/// <c>NexusTrade:Alertmanager:MarketHours</c>; the old <c>Alertmanager:MarketHours</c> is still read, with a warning): production pages for them in the trading session only, which would make a local
 /// outage page or not depending on the hour in New York.
 /// </summary>
 public enum MarketHours
@@ -22,17 +22,11 @@ public enum MarketHours
 /// <summary>Rewrites the <c>exchange-*</c> time intervals of the Alertmanager config for <see cref="MarketHours"/>.</summary>
 public static class MarketHoursProfile
 {
-    public const string ConfigurationKey = "Alertmanager:MarketHours";
+    public const string ConfigurationKey = AppHostSettings.Section + ":Alertmanager:MarketHours";
 
     public const string Session = "exchange-session";
     public const string Closed = "exchange-closed";
     public const string Holidays = "exchange-holidays";
-
-    /// <summary>Reads <see cref="ConfigurationKey"/>; absent means <see cref="MarketHours.Open"/>.</summary>
-    public static MarketHours Parse(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? MarketHours.Open
-        : Enum.TryParse<MarketHours>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
-        : throw new InvalidOperationException($"{ConfigurationKey} is '{value}': expected one of {string.Join(", ", Enum.GetNames<MarketHours>())}.");
 
     public static void Apply(YamlMappingNode root, MarketHours mode)
     {

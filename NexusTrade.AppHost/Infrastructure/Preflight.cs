@@ -25,10 +25,17 @@ public static class Preflight
         ("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", "the dashboard's resource service"),
     ];
 
-    /// <summary>Writes each problem as one line to standard error and returns true when there is none.</summary>
+    /// <summary>
+    /// Writes each problem as one line to standard error and returns true when there is none. Publishing checks the
+    /// settings only, and fails on a wrong one with the same lines.
+    /// </summary>
     public static bool Passes(IDistributedApplicationBuilder builder, StackRuntime runtime, LocalTopology topology)
     {
-        if (!builder.ExecutionContext.IsRunMode) return true;
+        foreach (var warning in runtime.Settings.Warnings) Console.WriteLine($"nexustrade: warning: {warning}");
+        if (!builder.ExecutionContext.IsRunMode)
+        {
+            return runtime.Settings.Problems.Count == 0 ? true : throw new InvalidOperationException(string.Join(Environment.NewLine, runtime.Settings.Problems));
+        }
         var problems = Problems(builder, runtime, topology);
         foreach (var problem in problems) Console.Error.WriteLine($"nexustrade: {problem}");
         return problems.Count == 0;
@@ -36,9 +43,11 @@ public static class Preflight
 
     public static IReadOnlyList<string> Problems(IDistributedApplicationBuilder builder, StackRuntime runtime, LocalTopology? topology = null)
     {
+        // With a wrong setting the rest would be checked against the wrong values: its lines alone.
+        if (runtime.Settings.Problems.Count > 0) return runtime.Settings.Problems;
         var problems = new List<string>();
         if (topology?.Problem(runtime) is { } highAvailability) problems.Add(highAvailability);
-        var install = HostInstallSettings.From(builder.Configuration, problems);
+        var install = HostInstallSettings.From(runtime.Settings);
         problems.AddRange(PlaceProblems(builder.Configuration, runtime.StateDirectory));
         // Packages are installed only when nothing else stands in the way: never an install for a run that stops anyway.
         if (runtime.IsHost && MissingPackages(runtime, problems.Count == 0 ? install : null) is { } missing) problems.Add(missing);

@@ -11,10 +11,9 @@ public enum RuntimeMode { Container, Host }
 /// </summary>
 public sealed class StackRuntime
 {
-    public const string RuntimeKey = "NexusTrade:Runtime";
-    public const string StateDirectoryKey = "NexusTrade:StateDirectory";
-    public const string ConfigRootKey = "NexusTrade:ConfigRoot";
-    public const string VolumePrefixKey = "NexusTrade:VolumePrefix";
+    public const string RuntimeKey = AppHostSettings.Section + ":Runtime";
+    public const string StateDirectoryKey = AppHostSettings.Section + ":StateDirectory";
+    public const string ConfigRootKey = AppHostSettings.Section + ":ConfigRoot";
 
     private StackRuntime(RuntimeMode mode, string chosenBecause, string configRoot, string stateDirectory, ContainerImageOverrides images, string volumePrefix)
     {
@@ -57,36 +56,24 @@ public sealed class StackRuntime
     /// <summary>A directory under the state directory, created if missing.</summary>
     public string State(params string[] parts) => Directory.CreateDirectory(Path.Combine([StateDirectory, .. parts])).FullName;
 
-    public static StackRuntime Resolve(IDistributedApplicationBuilder builder)
+    /// <summary>The runtime of the settings; <c>auto</c> asks the container engines.</summary>
+    public static StackRuntime Resolve(IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
-        var configuration = builder.Configuration;
-        var configRoot = Path.GetFullPath(configuration[ConfigRootKey] ?? Path.Combine(builder.AppHostDirectory, ".."));
-        if (!File.Exists(Path.Combine(configRoot, "prometheus", "prometheus.yml")))
-        {
-            throw new InvalidOperationException(
-                $"{ConfigRootKey} '{configRoot}' does not contain prometheus/prometheus.yml: point it at the NexusTrade repository root.");
-        }
-        var stateDirectory = Path.GetFullPath(configuration[StateDirectoryKey] ?? Path.Combine(configRoot, ".state"));
-
-        var requested = configuration[RuntimeKey] ?? "auto";
-        (RuntimeMode mode, string because) = requested.ToLowerInvariant() switch
+        (RuntimeMode mode, string because) = settings.Runtime switch
         {
             // Publishing describes containers whatever this machine can run.
             _ when builder.ExecutionContext.IsPublishMode => (RuntimeMode.Container, "publishing"),
-            "container" => (RuntimeMode.Container, $"{RuntimeKey}=container"),
-            "host" => (RuntimeMode.Host, $"{RuntimeKey}=host"),
-            "auto" => ContainerRuntimeAnswers()
+            RuntimeChoice.Container => (RuntimeMode.Container, $"{RuntimeKey}=container"),
+            RuntimeChoice.Host => (RuntimeMode.Host, $"{RuntimeKey}=host"),
+            _ => ContainerRuntimeAnswers()
                 ? (RuntimeMode.Container, "a container engine answered")
                 : (RuntimeMode.Host, "no container engine answered (docker info, podman info)"),
-            _ => throw new InvalidOperationException($"{RuntimeKey} is '{requested}': use auto, container or host."),
         };
-        var volumePrefix = configuration[VolumePrefixKey] ?? "nexustrade";
-        if (!System.Text.RegularExpressions.Regex.IsMatch(volumePrefix, "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"))
-        {
-            throw new InvalidOperationException($"{VolumePrefixKey} is '{volumePrefix}': use letters, digits, '_', '.' or '-' (a Docker volume name).");
-        }
-        return new StackRuntime(mode, because, configRoot, stateDirectory, ContainerImageOverrides.From(configuration), volumePrefix);
+        return new StackRuntime(mode, because, settings.ConfigRoot, settings.StateDirectory, settings.Images, settings.VolumePrefix) { Settings = settings };
     }
+
+    /// <summary>Every NexusTrade:* setting of the AppHost, typed.</summary>
+    public required AppHostSettings Settings { get; init; }
 
     /// <summary>The full path of a host binary; a missing one is reported by <see cref="Preflight"/> before anything starts.</summary>
     public static string RequireBinary(string binary) => FindOnPath(binary) ?? binary;

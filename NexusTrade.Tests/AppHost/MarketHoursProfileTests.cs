@@ -5,23 +5,9 @@ using static NexusTrade.Tests.Alerting.RuleFiles;
 
 namespace NexusTrade.Tests.AppHost;
 
-/// <summary>The local Alertmanager's exchange calendar (<c>Alertmanager:MarketHours</c>).</summary>
+/// <summary>The local Alertmanager's exchange calendar (<c>NexusTrade:Alertmanager:MarketHours</c>).</summary>
 public sealed class MarketHoursProfileTests
 {
-    [Theory]
-    [InlineData(null, MarketHours.Open)]
-    [InlineData("closed", MarketHours.Closed)]
-    [InlineData("Exchange", MarketHours.Exchange)]
-    public void The_setting_is_read_case_insensitively_and_defaults_to_open(string? value, MarketHours expected) =>
-        Assert.Equal(expected, MarketHoursProfile.Parse(value));
-
-    [Fact]
-    public void An_unknown_value_names_the_key()
-    {
-        var error = Assert.Throws<InvalidOperationException>(() => MarketHoursProfile.Parse("nyse"));
-        Assert.Contains("Alertmanager:MarketHours", error.Message, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData(MarketHours.Open, "always", "never", "never")]
     [InlineData(MarketHours.Closed, "never", "always", "never")]
