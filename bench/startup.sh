@@ -4,8 +4,8 @@
 #   bench/startup.sh warm    this checkout, already built: `dotnet run --project NexusTrade.AppHost`
 #   bench/startup.sh fresh   a fresh `git clone` of this checkout's HEAD: the same command, restore and build included
 #
-# "Ready" = the API's /health answers 200 and every Prometheus target is up (api, node-exporter, redis-exporter,
-# alertmanager, prometheus), read from the state directory's target files and Prometheus's /api/v1/targets.
+# "Ready" = the API's /health answers 200 and every Prometheus target is up (every job the app model declares, each
+# with its target file written), read from the state directory's target files and Prometheus's /api/v1/targets.
 # The run gets its own state directory; on exit the script stops exactly the AppHost it started (SIGTERM, which
 # stops every resource), and a fresh clone is removed. Prints one line: mode, seconds to ready and to the AppHost's
 # "Distributed application started" (build and DCP before it; health checks and the first scrape after it), load.
@@ -37,7 +37,7 @@ esac
 
 ready() {
   python3 - "$state/prometheus/targets" <<'PY'
-import json, sys, urllib.request
+import glob, json, os, sys, urllib.request
 targets = sys.argv[1]
 def address(job):
     return json.load(open(f"{targets}/{job}.json"))[0]["targets"][0]
@@ -46,8 +46,9 @@ try:
         if r.status != 200: sys.exit(1)
     with urllib.request.urlopen(f"http://{address('prometheus')}/api/v1/targets", timeout=2) as r:
         active = json.load(r)["data"]["activeTargets"]
-    jobs = {t["labels"]["job"] for t in active if t["health"] == "up"}
-    sys.exit(0 if {"api", "node-exporter", "redis-exporter", "alertmanager", "prometheus"} <= jobs else 1)
+    # Every job whose target file exists has targets, and every target is up.
+    jobs = {os.path.basename(f)[:-len(".json")] for f in glob.glob(f"{targets}/*.json")}
+    sys.exit(0 if jobs and jobs <= {t["labels"]["job"] for t in active} and all(t["health"] == "up" for t in active) else 1)
 except Exception:
     sys.exit(1)
 PY

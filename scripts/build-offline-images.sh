@@ -6,8 +6,8 @@
 #   2. `docker import` of it as nexustrade-offline/bookworm:<debian version>, and on it the base of Aspire's container
 #      tunnel (nexustrade-offline/tunnel-base, tagged mcr.microsoft.com/azurelinux/base/core:3.0: DCP builds its proxy
 #      image FROM that name and falls back to a local image of it when the pull fails, as it does offline);
-#   3. one image per component from scripts/offline-images/<component>.Dockerfile, installing Debian's package in the
-#      upstream image's layout, tagged nexustrade-offline/<component>:<upstream version of the package>.
+#   3. one image per component from scripts/offline-images/<component>.Dockerfile, installing the Debian package its
+#      `ARG PACKAGE=` names in the upstream image's layout, tagged nexustrade-offline/<component>:<upstream version>.
 #
 # Idempotent: an existing image is skipped (--force rebuilds the images, not the cached root filesystem). Prints the
 # image overrides to use (NexusTrade:Images:<name>=image:tag) last. Needs root (debootstrap) and a Docker engine
@@ -23,15 +23,10 @@ tunnel_base=mcr.microsoft.com/azurelinux/base/core:3.0
 force=false
 [ "${1:-}" = "--force" ] && force=true
 
-# component=Debian package (the first one names the version)
-components=(
-  "redis=redis-server"
-  "prometheus=prometheus"
-  "alertmanager=prometheus-alertmanager"
-  "node-exporter=prometheus-node-exporter"
-  "redis-exporter=prometheus-redis-exporter"
-  "blackbox-exporter=prometheus-blackbox-exporter"
-)
+# One image per recipe <component>.Dockerfile, made of the Debian package its `ARG PACKAGE=` names (no list here: a
+# new component is a new recipe). The tunnel's base is built on its own below.
+recipes=()
+for recipe in *.Dockerfile; do [ "$recipe" = tunnel-base.Dockerfile ] || recipes+=("$recipe"); done
 
 say() { echo "offline-images: $*" >&2; }
 fail() { say "$*"; exit 1; }
@@ -139,9 +134,10 @@ build_base
 base_version=${base#*:}
 build_tunnel_base
 overrides=()
-for entry in "${components[@]}"; do
-  name=${entry%%=*}
-  package=${entry#*=}
+for recipe in "${recipes[@]}"; do
+  name=${recipe%.Dockerfile}
+  package=$(sed -n 's/^ARG PACKAGE=//p' "$recipe")
+  [ -n "$package" ] || fail "$recipe names no Debian package (ARG PACKAGE=…)"
   full=$(debian_version "$package")
   if [ -z "$full" ] || [ "$full" = "(none)" ]; then fail "apt knows no candidate for $package: run apt-get update"; fi
   image=$prefix/$name:$(upstream_version "$full")
@@ -149,7 +145,7 @@ for entry in "${components[@]}"; do
     say "$image exists: skipped"
   else
     say "building $image from $package $full"
-    build "$image" "$name.Dockerfile" --build-arg "VERSION=$full" \
+    build "$image" "$recipe" --build-arg "VERSION=$full" \
       --label "org.opencontainers.image.version=$full" --label "org.opencontainers.image.source=debian:$package"
   fi
   overrides+=("NexusTrade:Images:$name=$image")

@@ -10,10 +10,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 bash scripts/bootstrap.sh --test || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 repo=$(pwd -P)
+# The binaries a stack runs: those of scripts/host-packages.txt (host mode, the browser test), Grafana (no package),
+# DCP and the .NET projects.
+stack_binaries=$(awk '!/^#/ && ($3 == "run" || $3 == "test") { printf "%s|", $1 }' scripts/host-packages.txt)
 stack_processes() {
   # PIDs of stack processes started from this checkout or a test stack's state directory (never killed here: only
   # reported if a test leaves one behind). Other checkouts' processes, e.g. a benchmark, are not ours.
-  ps -eo pid=,args= | awk '$2 ~ /(redis-server|prometheus|alertmanager|node-exporter|redis-exporter|grafana|chromium|\/dcp$|NexusTrade\.(Api|MarketFeed|AlertInbox|AppHost))/ {print $1}' |
+  ps -eo pid=,args= | awk -v binaries="(${stack_binaries}grafana|/dcp\$|NexusTrade\\.[A-Za-z]+)" '$2 ~ binaries {print $1}' |
     while read -r pid; do
       where="$(readlink "/proc/$pid/cwd" 2>/dev/null) $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
       case "$where" in *"$repo"*|*nexustrade-tests-*) echo "$pid" ;; esac

@@ -11,8 +11,12 @@ namespace NexusTrade.Tests.Stack;
 /// </summary>
 public sealed class ContainerStackFixture : StackFixture
 {
-    /// <summary>Each component's offline image, found among the engine's images (newest tag first).</summary>
-    public static readonly string[] OfflineComponents = ["redis", "prometheus", "alertmanager", "node-exporter", "redis-exporter", "blackbox-exporter"];
+    /// <summary>
+    /// The components with an offline image: one recipe each in scripts/offline-images (the tunnel's base aside); each
+    /// image is found among the engine's images (newest tag first).
+    /// </summary>
+    public static readonly string[] OfflineComponents = [.. Directory.EnumerateFiles(RepoPaths.Combine("scripts", "offline-images"), "*.Dockerfile")
+        .Select(recipe => Path.GetFileName(recipe)[..^".Dockerfile".Length]).Where(name => name != "tunnel-base").Order(StringComparer.Ordinal)];
 
     public const string ImagePrefix = "nexustrade-offline/";
 

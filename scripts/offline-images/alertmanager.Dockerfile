@@ -2,8 +2,10 @@
 # /bin/alertmanager (and /bin/amtool) as user nobody, config /etc/alertmanager/alertmanager.yml, data /alertmanager.
 ARG BASE
 FROM ${BASE}
+# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
+ARG PACKAGE=prometheus-alertmanager
 ARG VERSION
-RUN apt-get update && apt-get install -y prometheus-alertmanager="${VERSION}" \
+RUN apt-get update && apt-get install -y "${PACKAGE}=${VERSION}" \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log \
  && ln -s /usr/bin/prometheus-alertmanager /bin/alertmanager \
  && mkdir -p /etc/alertmanager /alertmanager \

@@ -3,10 +3,12 @@
 # /usr/share/prometheus, the upstream default arguments.
 ARG BASE
 FROM ${BASE}
+# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
+ARG PACKAGE=prometheus
 ARG VERSION
 # The web UI's libjs-moment-timezone ships 212 MB of per-zone data files the server never serves: excluded by dpkg.
 RUN echo 'path-exclude=/usr/share/javascript/moment-timezone/data/*' > /etc/dpkg/dpkg.cfg.d/nexustrade-prometheus \
- && apt-get update && apt-get install -y prometheus="${VERSION}" \
+ && apt-get update && apt-get install -y "${PACKAGE}=${VERSION}" \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log \
  && mkdir -p /prometheus /usr/share/prometheus \
  && ln -s /etc/prometheus/consoles /usr/share/prometheus/consoles \

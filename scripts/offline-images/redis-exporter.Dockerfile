@@ -2,8 +2,10 @@
 # release): /redis_exporter as the numeric user 59000:59000 (no passwd entry, as upstream) on :9121.
 ARG BASE
 FROM ${BASE}
+# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
+ARG PACKAGE=prometheus-redis-exporter
 ARG VERSION
-RUN apt-get update && apt-get install -y prometheus-redis-exporter="${VERSION}" \
+RUN apt-get update && apt-get install -y "${PACKAGE}=${VERSION}" \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log \
  && ln -s /usr/bin/prometheus-redis-exporter /redis_exporter
 USER 59000:59000

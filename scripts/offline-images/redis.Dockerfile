@@ -2,10 +2,12 @@
 # 999:999, data in /data (VOLUME, WORKDIR), docker-entrypoint.sh that drops root for redis-server, CMD redis-server.
 ARG BASE
 FROM ${BASE}
+# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
+ARG PACKAGE=redis-server
 ARG VERSION
 # The user first, with the official image's ids: redis-tools' postinst then finds it and keeps 999:999.
 RUN groupadd -r -g 999 redis && useradd -r -g redis -u 999 -d /data -s /usr/sbin/nologin redis \
- && apt-get update && apt-get install -y redis-server="${VERSION}" redis-tools="${VERSION}" \
+ && apt-get update && apt-get install -y "${PACKAGE}=${VERSION}" redis-tools="${VERSION}" \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log \
  && mkdir /data && chown redis:redis /data
 COPY redis-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
