@@ -22,17 +22,7 @@ public sealed class OperatorManifests : IAsyncLifetime
         (Files, Objects) = PublishedManifests.Load(Directory);
     }
 
-    public Task DisposeAsync()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => PublishedManifests.RemoveAsync(Directory);
 
     public IEnumerable<T> All<T>() where T : IKubernetesObject<V1ObjectMeta> => Objects.Select(o => o.Object).OfType<T>();
 

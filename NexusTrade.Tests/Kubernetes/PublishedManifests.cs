@@ -42,11 +42,14 @@ public sealed class PublishedManifests : IAsyncLifetime
         (Files, Objects) = Load(Directory);
     }
 
-    public Task DisposeAsync()
+    public Task DisposeAsync() => RemoveAsync(Directory);
+
+    /// <summary>Deletes a publish output directory, leaving it to the temporary directory's cleanup if it is still in use.</summary>
+    public static Task RemoveAsync(string directory)
     {
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
