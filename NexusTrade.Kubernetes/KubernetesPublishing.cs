@@ -48,10 +48,15 @@ public static class KubernetesPublishing
         return new PublishContext(specs, options, SecretCatalog.From(model), logger);
     }
 
-    /// <summary>The namespaces, each deployed resource's objects and its companions, and each namespace's default-deny policy.</summary>
+    /// <summary>
+    /// The namespaces, each deployed resource's objects and its companions, in operator mode what the operator gets in
+    /// place of the monitoring stack, and each namespace's default-deny policy. The operator's namespace
+    /// (Operator:Namespace) is the chart's: neither written nor denied by default (its Grafana and Prometheus need their traffic).
+    /// </summary>
     public static IReadOnlyList<ComponentManifests> BuildComponents(PublishContext context)
     {
-        var components = new List<ComponentManifests> { new("namespaces", "", [.. ClusterTopology.Namespaces()]) };
+        var owned = ClusterTopology.Namespaces().Where(ns => !IsOperatorNamespace(context, ns.Metadata.Name)).ToList();
+        var components = new List<ComponentManifests> { new("namespaces", "", [.. owned]) };
         var deployed = context.Specs.Where(spec => context.IsDeployed(spec.Resource)).ToList();
         foreach (var spec in deployed)
         {
@@ -65,8 +70,19 @@ public static class KubernetesPublishing
                 components.Add(new ComponentManifests(companion.Name, spec.Deployment.Namespace, [.. companion.Factory(spec, context)]));
             }
         }
-        components.AddRange(ClusterTopology.Namespaces().Select(ns =>
+        // Operator mode: a file per replaced component and namespace (the dashboards and Alertmanager config live in the operator's).
+        foreach (var spec in context.Specs.Where(context.IsReplacedByOperator))
+        {
+            foreach (var objects in spec.Deployment.OperatorReplacement!(spec, context).GroupBy(o => o.Metadata.NamespaceProperty))
+            {
+                components.Add(new ComponentManifests($"{spec.Name}-operator", objects.Key, [.. objects]));
+            }
+        }
+        components.AddRange(owned.Select(ns =>
             new ComponentManifests("default-deny-ingress", ns.Metadata.Name, [NetworkPolicies.DefaultDenyIngress(ns.Metadata.Name)])));
         return components;
     }
+
+    private static bool IsOperatorNamespace(PublishContext context, string ns) =>
+        context.Options.Monitoring == MonitoringMode.Operator && ns == context.Options.Operator.Namespace;
 }

@@ -48,6 +48,15 @@ public sealed record KubernetesPublishingOptions(
     /// <summary>The StorageClass of every claim (<c>StorageClassName</c>); unset, the cluster's default class.</summary>
     public string? StorageClassName { get; init; }
 
+    /// <summary>
+    /// Whose monitoring the application gets (<c>Monitoring</c>): a stack of its own (bundled), or the cluster's Prometheus
+    /// Operator (operator), found as <see cref="Operator"/> says.
+    /// </summary>
+    public MonitoringMode Monitoring { get; init; } = MonitoringMode.Bundled;
+
+    /// <summary>The cluster's Prometheus Operator stack (<c>Operator:*</c>); used in operator mode only.</summary>
+    public OperatorSettings Operator { get; init; } = OperatorSettings.Default;
+
     /// <param name="images">NexusTrade:Images as the app model was built with it (its containers already carry their images).</param>
     public static KubernetesPublishingOptions From(IConfiguration configuration, ContainerImageOverrides? images = null)
     {
@@ -67,6 +76,8 @@ public sealed record KubernetesPublishingOptions(
             RemoteWrite = PublishedEndpoints.RemoteWrite(section),
             Autoscaling = Choice(section, "Autoscaling", ApiAutoscaling.Off),
             StorageClassName = DnsSubdomain(section, "StorageClassName"),
+            Monitoring = Choice(section, "Monitoring", MonitoringMode.Bundled),
+            Operator = OperatorSettings.From(section),
         };
     }
 

@@ -24,6 +24,9 @@ Options:
   --timeout DURATION  how long each rollout may take (default: 5m)
   --no-port-forward   stop after the rollouts
   --dry-run           print every command that would change something, run none of them
+  --mode MODE         bundled (default: the manifests bring their own monitoring stack) or operator (published with
+                      --NexusTrade:Kubernetes:Monitoring=operator for a cluster that runs kube-prometheus-stack: stops
+                      first, with one line, if the Prometheus Operator's CRDs are missing; no port-forwards)
   --allow-placeholders  apply even while a Secret still holds REPLACE_ME (a throw-away cluster; Grafana will not
                       start on its placeholder password)
   --help              show this help
@@ -42,12 +45,14 @@ port_forward=true
 dry_run=false
 allow_placeholders=false
 timeout="5m"
+mode=bundled
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --context) [ $# -ge 2 ] || { echo "deploy: --context needs a name" >&2; exit 2; }; context=$2; shift 2 ;;
     --manifests) [ $# -ge 2 ] || { echo "deploy: --manifests needs a directory" >&2; exit 2; }; manifests=$2; shift 2 ;;
     --timeout) [ $# -ge 2 ] || { echo "deploy: --timeout needs a duration" >&2; exit 2; }; timeout=$2; shift 2 ;;
+    --mode) [ $# -ge 2 ] || { echo "deploy: --mode needs bundled or operator" >&2; exit 2; }; mode=$2; shift 2 ;;
     --publish) publish=true; shift ;;
     --no-port-forward) port_forward=false; shift ;;
     --dry-run) dry_run=true; shift ;;
@@ -56,6 +61,8 @@ while [ $# -gt 0 ]; do
     *) echo "deploy: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+
+case "$mode" in bundled | operator) ;; *) echo "deploy: --mode is '$mode': use bundled or operator" >&2; exit 2 ;; esac
 
 kubectl_args=()
 if [ -n "$context" ]; then kubectl_args=(--context "$context"); fi
@@ -116,8 +123,22 @@ elif ! current=$(kubectl config current-context 2>/dev/null); then
 fi
 echo "deploy: kubectl context: $current"
 
+# Operator mode: the objects are for the cluster's Prometheus Operator, whose CRDs must exist before anything is applied.
+if [ "$mode" = operator ]; then
+  missing_crds=()
+  for crd in servicemonitors probes prometheusrules; do
+    kubectl "${kubectl_args[@]}" get crd "$crd.monitoring.coreos.com" >/dev/null 2>&1 || missing_crds+=("$crd.monitoring.coreos.com")
+  done
+  if [ "${#missing_crds[@]}" -gt 0 ]; then
+    echo "deploy: the cluster has no Prometheus Operator CRDs ${missing_crds[*]}: install kube-prometheus-stack (or its CRDs) first, or deploy with --mode bundled" >&2
+    exit 1
+  fi
+fi
+
 if [ "$publish" = true ]; then
-  run dotnet run --project "$repo_root/NexusTrade.AppHost" -- --operation publish --step publish --output-path "$manifests"
+  publish_mode=()
+  if [ "$mode" = operator ]; then publish_mode=(--NexusTrade:Kubernetes:Monitoring=operator); fi
+  run dotnet run --project "$repo_root/NexusTrade.AppHost" -- --operation publish --step publish --output-path "$manifests" "${publish_mode[@]}"
 fi
 
 if [ ! -f "$manifests/kustomization.yaml" ]; then
@@ -217,7 +238,9 @@ while read -r kind namespace name; do
   esac
 done <<<"$objects"
 
-if [ "$port_forward" = false ]; then
+if [ "$port_forward" = false ] || [ "$mode" = operator ]; then
+  # The chart's Grafana shows the dashboards (folder NexusTrade): kubectl port-forward to its Service as the chart's notes say.
+  if [ "$mode" = operator ]; then echo "deploy: the dashboards are in the cluster's Grafana, folder NexusTrade"; fi
   echo "deploy: done"
   exit 0
 fi

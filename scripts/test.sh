@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.." || exit 1
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 bash scripts/bootstrap.sh --test || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# The operator-mode schema check (OperatorSchemaTests) validates with the npm package pinned in its package-lock.json.
+schema=NexusTrade.Tests/Kubernetes/schema
+if [ ! -d "$schema/node_modules" ]; then
+  npm ci --prefix "$schema" --no-audit --no-fund >/dev/null || { echo "test: npm ci --prefix $schema failed" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
 
 repo=$(pwd -P)
 # The binaries a stack runs: those of scripts/host-packages.txt (host mode, the browser test), Grafana (no package),

@@ -38,6 +38,13 @@ public sealed class KubernetesDeploymentAnnotation(WorkloadFactory factory) : IR
 
     /// <summary>Components only the cluster has, published with this one (Prometheus: kube-state-metrics).</summary>
     public IReadOnlyList<CompanionWorkload> Companions { get; init; } = [];
+
+    /// <summary>
+    /// A part of the monitoring stack that the cluster's Prometheus Operator stack provides instead (Monitoring=operator):
+    /// not deployed then, and this writes what the operator's own component needs in its place (Prometheus:
+    /// ServiceMonitors, Probes and PrometheusRules; Grafana: dashboards ConfigMaps). Null: deployed in either mode.
+    /// </summary>
+    public WorkloadFactory? OperatorReplacement { get; init; }
 }
 
 /// <summary>A component without a resource of its own, built from its owner's spec into its own file.</summary>

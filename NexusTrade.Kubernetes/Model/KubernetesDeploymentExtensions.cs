@@ -13,7 +13,7 @@ public static class KubernetesDeploymentExtensions
     /// <summary>Declares that <paramref name="factory"/> writes the resource's objects, as <paramref name="role"/> in <paramref name="namespace"/>.</summary>
     public static IResourceBuilder<T> PublishAsKubernetes<T>(this IResourceBuilder<T> builder, WorkloadFactory factory, string role, string @namespace,
         ResourceBudget budget, RuntimeUser user, ProjectImage? image = null, bool isSimulator = false, bool openToCluster = false,
-        IReadOnlyList<CompanionWorkload>? companions = null) where T : IResource =>
+        IReadOnlyList<CompanionWorkload>? companions = null, WorkloadFactory? operatorReplacement = null) where T : IResource =>
         builder.PublishAsKubernetes(new KubernetesDeploymentAnnotation(factory)
         {
             Role = role,
@@ -24,6 +24,7 @@ public static class KubernetesDeploymentExtensions
             IsSimulator = isSimulator,
             OpenToCluster = openToCluster,
             Companions = companions ?? [],
+            OperatorReplacement = operatorReplacement,
         });
 
     /// <summary>Lets <paramref name="client"/>'s pods connect to this resource's ports (its NetworkPolicy).</summary>

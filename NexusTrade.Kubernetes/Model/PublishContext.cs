@@ -35,7 +35,20 @@ public sealed class PublishContext
 
     /// <summary>True when the resource is in the model and part of this publish (simulators only on request).</summary>
     public bool IsDeployed(IResource resource) =>
-        _specs.TryGetValue(resource, out var spec) && (Options.IncludeSimulators || !spec.Deployment.IsSimulator);
+        _specs.TryGetValue(resource, out var spec) && (Options.IncludeSimulators || !spec.Deployment.IsSimulator) && !IsReplacedByOperator(spec);
+
+    /// <summary>In operator mode, a part of the monitoring stack that the cluster's operator stack provides instead.</summary>
+    public bool IsReplacedByOperator(ComponentSpec spec) =>
+        Options.Monitoring == MonitoringMode.Operator && spec.Deployment.OperatorReplacement is not null;
+
+    /// <summary>
+    /// The pods of <paramref name="resource"/> as a NetworkPolicy peer: its own pods, or in operator mode, for Prometheus,
+    /// the operator's Prometheus pods (Operator:Namespace and Operator:PrometheusPodLabels) that scrape in its place.
+    /// </summary>
+    public V1NetworkPolicyPeer PeerOf(IResource resource) =>
+        _specs.TryGetValue(resource, out var spec) && IsReplacedByOperator(spec) && resource.Annotations.OfType<ScrapeTargetAnnotation>().Any()
+            ? NetworkPolicies.PodsIn(Options.Operator.Namespace, Options.Operator.PrometheusPodLabels)
+            : NetworkPolicies.PodsOf(resource);
 
     public static Identity Identity(ComponentSpec spec) => new(spec.Name, spec.Deployment.Namespace, spec.Deployment.Role);
 }

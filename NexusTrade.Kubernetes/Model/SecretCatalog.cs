@@ -42,4 +42,14 @@ public sealed class SecretCatalog
             $"Secret parameter '{parameter.Name}' has no Kubernetes Secret: call PublishAsKubernetesSecret on it (its value is never published).");
 
     public IEnumerable<SecretKey> KeysOf(string secret) => _keys.Where(key => key.Secret == secret);
+
+    private readonly List<(string Namespace, string Name)> _mountedElsewhere = [];
+
+    /// <summary>A Secret of the catalog that a pod outside the published ones mounts (the operator's Alertmanager): it gets a placeholder too.</summary>
+    public void MountedElsewhere(string @namespace, string secret)
+    {
+        if (!_mountedElsewhere.Contains((@namespace, secret))) _mountedElsewhere.Add((@namespace, secret));
+    }
+
+    public IReadOnlyList<(string Namespace, string Name)> SecretsMountedElsewhere => _mountedElsewhere;
 }

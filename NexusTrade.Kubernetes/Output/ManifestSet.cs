@@ -45,6 +45,10 @@ public static class ManifestSet
             template.Metadata.Annotations ??= new Dictionary<string, string>();
             template.Metadata.Annotations[ChecksumAnnotation] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configuration.ToString())));
         }
+        foreach (var (ns, name) in catalog.SecretsMountedElsewhere)
+        {
+            if (!published.ContainsKey((ns, V1Secret.KubeKind, name))) placeholders.TryAdd((ns, name), Placeholder(catalog, ns, name));
+        }
         return placeholders.Values.ToList();
     }
 

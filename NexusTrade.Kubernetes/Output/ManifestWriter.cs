@@ -27,7 +27,9 @@ public static class ManifestWriter
         IReadOnlyList<V1Secret> placeholders, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(output);
-        RemovePreviousOutput(output, [ClusterTopology.ApplicationNamespace, ClusterTopology.MonitoringNamespace, SecretsDirectory]);
+        // The operator's namespace too (Operator:Namespace), where operator mode writes the dashboards and the Alertmanager config.
+        RemovePreviousOutput(output, [ClusterTopology.ApplicationNamespace, ClusterTopology.MonitoringNamespace, SecretsDirectory,
+            .. components.Select(c => c.Namespace).Where(ns => ns.Length > 0).Distinct()]);
 
         var written = new List<string>();
         async Task Write(string relativePath, string content)

@@ -26,7 +26,8 @@ public static class AlertmanagerWorkload
     /// <summary>Deploys Alertmanager with <paramref name="prometheusDirectory"/>'s alertmanager.yml and templates (the repository's prometheus/).</summary>
     public static IResourceBuilder<T> PublishAsKubernetesAlertmanager<T>(this IResourceBuilder<T> alertmanager, string prometheusDirectory,
         ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        alertmanager.PublishAsKubernetes((spec, context) => Build(spec, context, prometheusDirectory), "alert-router", ClusterTopology.MonitoringNamespace, budget, user);
+        alertmanager.PublishAsKubernetes((spec, context) => Build(spec, context, prometheusDirectory), "alert-router", ClusterTopology.MonitoringNamespace, budget, user,
+            operatorReplacement: (spec, context) => OperatorAlertmanager.Build(spec, context, prometheusDirectory));
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string prometheusDirectory)
     {
@@ -43,12 +44,7 @@ public static class AlertmanagerWorkload
             Type = "Opaque",
             StringData = new Dictionary<string, string> { ["alertmanager.yml"] = Configuration(prometheusDirectory) },
         }.Initialize();
-        var templateFiles = Files(Path.Combine(prometheusDirectory, "templates"), "*.tmpl");
-        // Dashboard links: the configured Grafana URL, else Grafana's Service (no Grafana in the model: relative links).
-        var grafana = spec.Resource.DashboardLinkTarget() is { } endpoint && context.IsDeployed(endpoint.Resource)
-            ? context.Options.GrafanaExternalUrl?.ToString() ?? context.Values.Url(endpoint) : "";
-        templateFiles[DashboardLinks.TemplateFileName] = DashboardLinks.TemplateFile(grafana);
-        var templates = ConfigMap(identity, $"{spec.Name}-templates", templateFiles);
+        var templates = ConfigMap(identity, $"{spec.Name}-templates", TemplateFiles(spec, context, prometheusDirectory));
 
         var container = Harden(new V1Container
         {
@@ -88,10 +84,23 @@ public static class AlertmanagerWorkload
             Availability.DisruptionBudget(identity),
             Service(identity, [port]),
             ClusterService(spec, identity, gossip),
-            NetworkPolicies.ForClients(spec, [port]),
+            NetworkPolicies.ForClients(spec, context, [port]),
             // Gossip from the other members only: a pod that could join could also delete every silence.
             NetworkPolicies.BetweenPeers(spec, ClusterServiceName(spec), gossip),
         ];
+    }
+
+    /// <summary>The repository's templates, and the one that defines the dashboard links (<see cref="DashboardLinks"/>).</summary>
+    public static SortedDictionary<string, string> TemplateFiles(ComponentSpec spec, PublishContext context, string prometheusDirectory)
+    {
+        var templateFiles = Files(Path.Combine(prometheusDirectory, "templates"), "*.tmpl");
+        // Dashboard links: the configured Grafana URL, else Grafana's Service (no Grafana in the model: relative links;
+        // the operator's Grafana: the configured URL, else relative links, its address being unknown here).
+        var operatorGrafana = context.Options.Monitoring == MonitoringMode.Operator ? context.Options.GrafanaExternalUrl?.ToString() : null;
+        var grafana = spec.Resource.DashboardLinkTarget() is { } endpoint && context.IsDeployed(endpoint.Resource)
+            ? context.Options.GrafanaExternalUrl?.ToString() ?? context.Values.Url(endpoint) : operatorGrafana ?? "";
+        templateFiles[DashboardLinks.TemplateFileName] = DashboardLinks.TemplateFile(grafana);
+        return templateFiles;
     }
 
     /// <summary>The headless Service that gives each replica its peer address, <c>alertmanager-N.alertmanager-cluster.monitoring.svc</c>.</summary>
@@ -119,7 +128,7 @@ public static class AlertmanagerWorkload
     }
 
     /// <summary>prometheus/alertmanager.yml exactly as committed.</summary>
-    private static string Configuration(string prometheusDirectory)
+    public static string Configuration(string prometheusDirectory)
     {
         var path = Path.Combine(prometheusDirectory, "alertmanager.yml");
         return File.Exists(path) ? File.ReadAllText(path)

@@ -21,7 +21,7 @@ public static class BlackboxExporterWorkload
 
     public static IResourceBuilder<T> PublishAsKubernetesBlackboxExporter<T>(this IResourceBuilder<T> exporter, string prometheusDirectory,
         ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        exporter.PublishAsKubernetes((spec, context) => Build(spec, prometheusDirectory), "exporter", ClusterTopology.MonitoringNamespace, budget, user);
+        exporter.PublishAsKubernetes((spec, context) => Build(spec, context, prometheusDirectory), "exporter", ClusterTopology.MonitoringNamespace, budget, user);
 
     /// <summary>
     /// Prometheus probes <paramref name="path"/> of <paramref name="target"/> through <paramref name="exporter"/> with
@@ -36,7 +36,7 @@ public static class BlackboxExporterWorkload
             exporter.GetEndpoint(PrometheusWorkload.Endpoint), target.GetEndpoint(PrometheusWorkload.Endpoint), path));
     }
 
-    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, string prometheusDirectory)
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string prometheusDirectory)
     {
         var identity = PublishContext.Identity(spec);
         var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
@@ -54,7 +54,7 @@ public static class BlackboxExporterWorkload
             config,
             Deployment(identity, template),
             Service(identity, [port]),
-            NetworkPolicies.ForClients(spec, [port]),
+            NetworkPolicies.ForClients(spec, context, [port]),
         ];
     }
 }

@@ -58,7 +58,7 @@ public static class DotNetProject
         IDictionary<string, string>? serviceAnnotations = null) =>
     [
         ManifestBuilder.Service(PublishContext.Identity(spec), [port, MetricsContainerPort()], annotations: serviceAnnotations),
-        NetworkPolicies.ForClients(spec, [port]),
+        NetworkPolicies.ForClients(spec, context, [port]),
         NetworkPolicies.ForScrapers(spec, context, [MetricsContainerPort()]),
     ];
 

@@ -16,7 +16,14 @@ public static class GrafanaWorkload
     /// </summary>
     public static IResourceBuilder<T> PublishAsKubernetesGrafana<T>(this IResourceBuilder<T> grafana, string grafanaDirectory,
         ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        grafana.PublishAsKubernetes((spec, context) => Build(spec, context, grafanaDirectory), "dashboards", ClusterTopology.MonitoringNamespace, budget, user, openToCluster: true);
+        grafana.PublishAsKubernetes((spec, context) => Build(spec, context, grafanaDirectory), "dashboards", ClusterTopology.MonitoringNamespace, budget, user, openToCluster: true,
+            operatorReplacement: (spec, context) => OperatorDashboards.Build(context, grafanaDirectory));
+
+    /// <summary>One ConfigMap per dashboard of <paramref name="grafanaDirectory"/>, named <paramref name="namePrefix"/> and the file's name.</summary>
+    public static List<V1ConfigMap> DashboardConfigMaps(Identity identity, string grafanaDirectory, string namePrefix) =>
+        Files(Path.Combine(grafanaDirectory, "dashboards"), "*.json")
+            .Select(file => ConfigMap(identity, $"{namePrefix}{Path.GetFileNameWithoutExtension(file.Key)}", new Dictionary<string, string> { [file.Key] = file.Value }))
+            .ToList();
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string grafanaDirectory)
     {
@@ -28,9 +35,7 @@ public static class GrafanaWorkload
         var providers = ConfigMap(identity, $"{spec.Name}-provisioning-dashboards", Files(Path.Combine(provisioning, "dashboards"), "*.yml"));
         // One ConfigMap per dashboard: together they exceed the 256 KiB that kubectl apply can keep in its
         // last-applied annotation. A projected volume puts them back into one directory.
-        var dashboards = Files(Path.Combine(grafanaDirectory, "dashboards"), "*.json")
-            .Select(file => ConfigMap(identity, $"{spec.Name}-dashboard-{Path.GetFileNameWithoutExtension(file.Key)}", new Dictionary<string, string> { [file.Key] = file.Value }))
-            .ToList();
+        var dashboards = DashboardConfigMaps(identity, grafanaDirectory, $"{spec.Name}-dashboard-");
         var storage = Claim(identity, $"{spec.Name}-data", "5Gi", context.Options.StorageClassName);
 
         // PROMETHEUS_URL and ALERTMANAGER_URL come translated from the model (their Services).
@@ -87,7 +92,7 @@ public static class GrafanaWorkload
             Deployment(identity, template, recreate: true),
             Service(identity, [port]),
             // The way in for people: any pod of the cluster (an ingress controller, kubectl port-forward).
-            NetworkPolicies.ForClients(spec, [port]),
+            NetworkPolicies.ForClients(spec, context, [port]),
         ];
     }
 }

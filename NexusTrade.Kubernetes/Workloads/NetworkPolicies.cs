@@ -49,8 +49,8 @@ public static class NetworkPolicies
     /// Admits the component's clients (<see cref="KubernetesClientAnnotation"/>), or every pod of the
     /// cluster when it is open to it, to <paramref name="ports"/>.
     /// </summary>
-    public static V1NetworkPolicy ForClients(ComponentSpec spec, IEnumerable<V1ContainerPort> ports) =>
-        AllowIngress(PublishContext.Identity(spec), ports, spec.Deployment.OpenToCluster ? [AnyPodInCluster()] : [.. spec.Resource.KubernetesClients().Select(PodsOf)]);
+    public static V1NetworkPolicy ForClients(ComponentSpec spec, PublishContext context, IEnumerable<V1ContainerPort> ports) =>
+        AllowIngress(PublishContext.Identity(spec), ports, spec.Deployment.OpenToCluster ? [AnyPodInCluster()] : [.. spec.Resource.KubernetesClients().Select(context.PeerOf)]);
 
     /// <summary>
     /// Admits only the model's Prometheus servers (the resources that declare scrape targets) to <paramref name="ports"/>:
@@ -58,17 +58,21 @@ public static class NetworkPolicies
     /// </summary>
     public static V1NetworkPolicy ForScrapers(ComponentSpec spec, PublishContext context, IEnumerable<V1ContainerPort> ports)
     {
-        var scrapers = context.Specs.Where(s => s.Resource.Annotations.OfType<ScrapeTargetAnnotation>().Any()).Select(s => PodsOf(s.Resource));
+        var scrapers = context.Specs.Where(s => s.Resource.Annotations.OfType<ScrapeTargetAnnotation>().Any()).Select(s => context.PeerOf(s.Resource));
         var policy = AllowIngress(PublishContext.Identity(spec), ports, [.. scrapers]);
         policy.Metadata.Name = $"{spec.Name}-metrics";
         return policy;
     }
 
     /// <summary>The pods of a component, in the namespace it runs in (matched by the namespace's immutable name label).</summary>
-    public static V1NetworkPolicyPeer PodsOf(IResource resource) => new()
+    public static V1NetworkPolicyPeer PodsOf(IResource resource) =>
+        PodsIn(ClusterTopology.NamespaceOf(resource), new Identity(resource.Name, ClusterTopology.NamespaceOf(resource), "").SelectorLabels());
+
+    /// <summary>The pods labelled <paramref name="labels"/> in <paramref name="namespace"/>.</summary>
+    public static V1NetworkPolicyPeer PodsIn(string @namespace, IReadOnlyDictionary<string, string> labels) => new()
     {
-        NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ClusterTopology.NamespaceOf(resource) } },
-        PodSelector = new V1LabelSelector { MatchLabels = new Identity(resource.Name, ClusterTopology.NamespaceOf(resource), "").SelectorLabels() },
+        NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = @namespace } },
+        PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string>(labels) },
     };
 
     /// <summary>Every pod of every namespace (not the outside world: that needs an Ingress or a LoadBalancer).</summary>

@@ -10,7 +10,8 @@ public static class NodeExporterWorkload
 {
     public static IResourceBuilder<T> PublishAsKubernetesNodeExporter<T>(this IResourceBuilder<T> exporter, ResourceBudget budget, RuntimeUser user)
         where T : IResource =>
-        exporter.PublishAsKubernetes(Build, "exporter", ClusterTopology.MonitoringNamespace, budget, user);
+        // The chart runs node-exporter on every node already: in operator mode, nothing takes its place.
+        exporter.PublishAsKubernetes(Build, "exporter", ClusterTopology.MonitoringNamespace, budget, user, operatorReplacement: (_, _) => []);
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
     {
@@ -37,7 +38,7 @@ public static class NodeExporterWorkload
             Service(identity, [port], headless: true),
             // On the host network a NetworkPolicy does not apply (the pod has the node's address), so port 9100 is
             // open to whatever reaches the node; the policy takes effect if hostNetwork is ever turned off.
-            NetworkPolicies.ForClients(spec, [port]),
+            NetworkPolicies.ForClients(spec, context, [port]),
         ];
     }
 }

@@ -28,6 +28,11 @@ public static class PrometheusKubernetesConfig
     /// <summary>The hidden target label that carries the exporter's address (file_sd locally, static_configs here).</summary>
     public const string ExporterAddressLabel = "__blackbox_address";
 
+    /// <summary>How often every target is scraped and how long a scrape may take: both modes (the ServiceMonitors and Probes too).</summary>
+    public const string ScrapeInterval = "30s";
+
+    public const string ScrapeTimeout = "10s";
+
     public static string Render(IEnumerable<ServiceScrapeJob> jobs, ServiceScrapeJob alertmanager, RemoteWriteTarget? remoteWrite = null,
         IReadOnlyList<ProbeTarget>? probes = null)
     {
@@ -35,9 +40,9 @@ public static class PrometheusKubernetesConfig
         {
             ["global"] = new Dictionary<string, object>
             {
-                ["scrape_interval"] = "30s",
-                ["scrape_timeout"] = "10s",
-                ["evaluation_interval"] = "30s",
+                ["scrape_interval"] = ScrapeInterval,
+                ["scrape_timeout"] = ScrapeTimeout,
+                ["evaluation_interval"] = ScrapeInterval,
                 ["external_labels"] = new Dictionary<string, string>
                 {
                     ["environment"] = "kubernetes",
@@ -97,20 +102,26 @@ public static class PrometheusKubernetesConfig
     private static Dictionary<string, object> ServiceJob(ServiceScrapeJob job)
     {
         var relabel = new List<object> { KeepService(job) };
-        // kube-state-metrics describes other pods: its namespace and pod labels must win (honor_labels), not be
-        // overwritten with its own.
-        if (!job.HonorLabels)
-        {
-            relabel.Add(Copy("__meta_kubernetes_namespace", "namespace"));
-            relabel.Add(Copy("__meta_kubernetes_pod_name", "pod"));
-        }
-        relabel.Add(Copy("__meta_kubernetes_pod_node_name", "node"));
+        relabel.AddRange(TargetLabels(job).Select(label => Copy(label.Source, label.Target)));
 
         var scrape = new Dictionary<string, object> { ["job_name"] = job.Job };
         if (job.HonorLabels) scrape["honor_labels"] = true;
         scrape["kubernetes_sd_configs"] = Discovery("endpointslice", job.Namespace);
         scrape["relabel_configs"] = relabel;
         return scrape;
+    }
+
+    /// <summary>The labels every target of a discovery job gets from its pod (both modes: the ServiceMonitors' relabelings too).</summary>
+    public static IEnumerable<(string Source, string Target)> TargetLabels(ServiceScrapeJob job)
+    {
+        // kube-state-metrics describes other pods: its namespace and pod labels must win (honor_labels), not be
+        // overwritten with its own.
+        if (!job.HonorLabels)
+        {
+            yield return ("__meta_kubernetes_namespace", "namespace");
+            yield return ("__meta_kubernetes_pod_name", "pod");
+        }
+        yield return ("__meta_kubernetes_pod_node_name", "node");
     }
 
     /// <summary>The blackbox probes as static targets, relabelled as in the local stack (<see cref="ScrapeModel.ProbeRelabelling"/>).</summary>

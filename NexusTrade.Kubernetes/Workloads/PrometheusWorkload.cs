@@ -19,7 +19,8 @@ public static class PrometheusWorkload
     /// </summary>
     public static IResourceBuilder<T> PublishAsKubernetesPrometheus<T>(this IResourceBuilder<T> prometheus, PrometheusSettings settings,
         string prometheusDirectory, ResourceBudget budget, RuntimeUser user) where T : IResource =>
-        prometheus.PublishAsKubernetes((spec, context) => Build(spec, context, settings, prometheusDirectory), "metrics", ClusterTopology.MonitoringNamespace, budget, user, companions: [new CompanionWorkload(KubeStateMetricsWorkload.Name, KubeStateMetricsWorkload.Build)]);
+        prometheus.PublishAsKubernetes((spec, context) => Build(spec, context, settings, prometheusDirectory), "metrics", ClusterTopology.MonitoringNamespace, budget, user, companions: [new CompanionWorkload(KubeStateMetricsWorkload.Name, KubeStateMetricsWorkload.Build)],
+            operatorReplacement: (spec, context) => OperatorScraping.Build(spec, context, prometheusDirectory));
 
     /// <summary>Scrapes <paramref name="target"/>'s HTTP endpoint as job <paramref name="job"/>; in the cluster, its NetworkPolicy admits Prometheus.</summary>
     public static IResourceBuilder<T> WithScrapeTarget<T, TTarget>(this IResourceBuilder<T> prometheus, string job, IResourceBuilder<TTarget> target)
@@ -95,26 +96,36 @@ public static class PrometheusWorkload
             Availability.DisruptionBudget(identity),
             service,
             // Grafana queries it; Prometheus scrapes itself. The UI is reached with kubectl port-forward.
-            NetworkPolicies.ForClients(spec, [port]),
+            NetworkPolicies.ForClients(spec, context, [port]),
         ];
     }
 
     /// <summary>One job per scrape target of the model, plus the cluster-only ones; alerts go to the target of job alertmanager.</summary>
     private static string RenderConfig(ComponentSpec prometheus, PublishContext context, RemoteWriteTarget? remoteWrite)
     {
-        // A target that is not published (a simulator without IncludeSimulators=true) has no job in the cluster.
-        var jobs = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>().Where(target => context.IsDeployed(target.Endpoint.Resource))
-            .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource),
-                // .NET projects serve /metrics on their management port only.
-                target.Endpoint.Resource is ProjectResource ? DotNetProject.MetricsPortName : target.Endpoint.EndpointName))
+        var jobs = ScrapeJobs(prometheus, context)
             .Append(KubeStateMetricsWorkload.ScrapeJob(prometheus))
             .OrderBy(job => job.Job, StringComparer.Ordinal)
             .ToList();
         var alerting = jobs.Single(job => job.Job == ScrapeModel.AlertmanagerJob);
-        var probes = prometheus.Resource.Annotations.OfType<ProbeTargetAnnotation>()
+        return PrometheusKubernetesConfig.Render(jobs, alerting, remoteWrite, ProbeTargets(prometheus, context));
+    }
+
+    /// <summary>
+    /// The scrape jobs of the model (<see cref="ScrapeTargetAnnotation"/>) whose target is deployed: Prometheus's jobs in
+    /// bundled mode, the ServiceMonitors in operator mode (one list, so that the two cannot drift apart).
+    /// </summary>
+    public static IEnumerable<ServiceScrapeJob> ScrapeJobs(ComponentSpec prometheus, PublishContext context) =>
+        // A target that is not published (a simulator without IncludeSimulators=true) has no job in the cluster.
+        prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>().Where(target => context.IsDeployed(target.Endpoint.Resource))
+            .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource),
+                // .NET projects serve /metrics on their management port only.
+                target.Endpoint.Resource is ProjectResource ? DotNetProject.MetricsPortName : target.Endpoint.EndpointName));
+
+    /// <summary>The blackbox probes of the model, each with the exporter's target parameter and the exporter's host:port in the cluster.</summary>
+    public static IReadOnlyList<ProbeTarget> ProbeTargets(ComponentSpec prometheus, PublishContext context) =>
+        prometheus.Resource.Annotations.OfType<ProbeTargetAnnotation>()
             .Select(probe => new ProbeTarget(probe.TargetParameter(new Uri(context.Values.Url(probe.Target)).Authority),
                 new Uri(context.Values.Url(probe.Exporter)).Authority, probe.Labels))
             .ToList();
-        return PrometheusKubernetesConfig.Render(jobs, alerting, remoteWrite, probes);
-    }
 }

@@ -23,7 +23,7 @@ public static class RedisExporterWorkload
         [
             Deployment(identity, PodTemplate(identity, spec.Deployment.User, [container])),
             Service(identity, [port]),
-            NetworkPolicies.ForClients(spec, [port]),
+            NetworkPolicies.ForClients(spec, context, [port]),
         ];
     }
 }

@@ -51,7 +51,7 @@ public static class RedisWorkload
             config,
             StatefulSet(identity, template, ClaimTemplate(identity, "data", "5Gi", context.Options.StorageClassName)),
             Service(identity, [port]),
-            NetworkPolicies.ForClients(spec, [port]),
+            NetworkPolicies.ForClients(spec, context, [port]),
         ];
     }
 

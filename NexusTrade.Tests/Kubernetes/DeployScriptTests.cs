@@ -179,6 +179,32 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
     }
 
     [Fact]
+    public async Task Operator_mode_stops_with_one_line_naming_the_missing_crds()
+    {
+        var manifests = Path.Combine(_stubDirectory, "operator");
+        await PublishedManifests.PublishAsync(manifests, OperatorManifests.Settings);
+        var environment = new Dictionary<string, string> { ["KUBECTL_STUB_SECRETS_EXIST"] = "true", ["KUBECTL_STUB_CRDS"] = "servicemonitors.monitoring.coreos.com" };
+
+        var (exitCode, output) = await RunAsync(environment, "--mode", "operator", "--no-port-forward", "--manifests", manifests);
+
+        Assert.True(exitCode != 0, output);
+        var line = Assert.Single(output.Split('\n'), l => l.Contains("Prometheus Operator CRDs", StringComparison.Ordinal));
+        Assert.Contains("probes.monitoring.coreos.com prometheusrules.monitoring.coreos.com", line);
+        Assert.DoesNotContain("servicemonitors", line);
+        Assert.DoesNotContain(Calls(), c => c.Contains(" apply ", StringComparison.Ordinal));
+
+        // With the CRDs in place it applies, waits for the application's rollouts and forwards nothing (the chart's Grafana shows the dashboards).
+        File.Delete(Log);
+        environment.Remove("KUBECTL_STUB_CRDS");
+        (exitCode, output) = await RunAsync(environment, "--mode", "operator", "--manifests", manifests);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"apply --server-side --field-manager=nexustrade-deploy -k {manifests}", Calls());
+        Assert.Contains("rollout status -n monitoring deployment/redis-exporter --timeout=5m", Calls());
+        Assert.DoesNotContain(Calls(), c => c.Contains("statefulset/prometheus", StringComparison.Ordinal) || c.Contains("port-forward", StringComparison.Ordinal));
+        Assert.Contains("folder NexusTrade", output);
+    }
+
+    [Fact]
     public async Task Help_prints_usage_and_succeeds()
     {
         var (exitCode, output) = await RunAsync("--help");
@@ -242,6 +268,12 @@ public sealed class DeployScriptTests(PublishedManifests published) : IDisposabl
           *" config current-context "*) echo {{StubContext}} ;;
           *" config get-contexts "*) printf 'CURRENT   NAME\n*         %s\n' "${@: -1}" ;;
           *" create namespace "*) printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: stub\n' ;;
+          *" get crd "*)
+            crd=${@: -1}
+            case " ${KUBECTL_STUB_CRDS-servicemonitors.monitoring.coreos.com probes.monitoring.coreos.com prometheusrules.monitoring.coreos.com} " in
+              *" $crd "*) echo "$crd" ;;
+              *) echo "Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io \"$crd\" not found" >&2; exit 1 ;;
+            esac ;;
           *" get storageclass "*) printf '%s\n' "${KUBECTL_STUB_DEFAULT_STORAGE_CLASS-true}" ;;
           *" get --raw /apis/metrics.k8s.io/v1beta1 "*)
             if [ "${KUBECTL_STUB_METRICS_API:-true}" = true ]; then echo '{"kind":"APIResourceList"}'; else echo 'Error from server (NotFound): the server could not find the requested resource' >&2; exit 1; fi ;;

@@ -42,11 +42,14 @@ public sealed class PublishedManifests : IAsyncLifetime
         (Files, Objects) = Load(Directory);
     }
 
-    public Task DisposeAsync()
+    public Task DisposeAsync() => RemoveAsync(Directory);
+
+    /// <summary>Deletes a publish output directory, leaving it to the temporary directory's cleanup if it is still in use.</summary>
+    public static Task RemoveAsync(string directory)
     {
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
@@ -79,6 +82,14 @@ public sealed class PublishedManifests : IAsyncLifetime
         return log;
     }
 
+    /// <summary>KubernetesClient's models and the publisher's Prometheus Operator objects, by "apiVersion/kind".</summary>
+    private static readonly Dictionary<string, Type> TypeMap = typeof(V1Pod).Assembly.GetTypes()
+        .Concat(typeof(NexusTrade.Kubernetes.ServiceMonitor).Assembly.GetTypes())
+        .Select(type => (Type: type, Entity: type.GetCustomAttributes(typeof(KubernetesEntityAttribute), false).OfType<KubernetesEntityAttribute>().FirstOrDefault()))
+        .Where(t => t.Entity is not null && !t.Type.IsAbstract)
+        .GroupBy(t => $"{(string.IsNullOrEmpty(t.Entity!.Group) ? "" : t.Entity.Group + "/")}{t.Entity.ApiVersion}/{t.Entity.Kind}")
+        .ToDictionary(g => g.Key, g => g.First().Type);
+
     /// <summary>Every YAML file of the output, each document deserialized strictly (an unknown field fails).</summary>
     public static (IReadOnlyDictionary<string, string> Files, IReadOnlyList<PublishedObject> Objects) Load(string directory)
     {
@@ -90,7 +101,7 @@ public sealed class PublishedManifests : IAsyncLifetime
             var content = File.ReadAllText(path);
             files[relative] = content;
             if (Path.GetFileName(path) == "kustomization.yaml") continue;
-            foreach (var document in KubernetesYaml.LoadAllFromString(content, strict: true))
+            foreach (var document in KubernetesYaml.LoadAllFromString(content, TypeMap, strict: true))
             {
                 objects.Add(new PublishedObject(relative, (IKubernetesObject<V1ObjectMeta>)document));
             }

@@ -64,7 +64,11 @@ public static partial class RecordedClusterSeries
         InputSeries().Select(s => JobLabel().Match(s["series"]).Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Runs the checks on the recorded series (with <paramref name="ruleFiles"/> evaluated); exit code and promtool's report.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<DataCheck> checks, params string[] ruleFiles)
+    public static Task<(int ExitCode, string Output)> RunAsync(IEnumerable<DataCheck> checks, params string[] ruleFiles) =>
+        RunAsync(checks, series => series, ruleFiles);
+
+    /// <summary>As <see cref="RunAsync(IEnumerable{DataCheck}, string[])"/>, each recorded series relabelled by <paramref name="relabel"/> first.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<DataCheck> checks, Func<string, string> relabel, params string[] ruleFiles)
     {
         var fixture = (YamlMappingNode)RuleFiles.LoadYaml(FixturePath)!;
         var evalTime = RuleFiles.Scalar(RuleFiles.Get(fixture, "eval_time"))!;
@@ -78,7 +82,7 @@ public static partial class RecordedClusterSeries
                 {
                     ["name"] = "recorded Kubernetes series",
                     ["interval"] = RuleFiles.Scalar(RuleFiles.Get(fixture, "interval"))!,
-                    ["input_series"] = InputSeries(),
+                    ["input_series"] = InputSeries().Select(s => new Dictionary<string, string> { ["series"] = relabel(s["series"]), ["values"] = s["values"] }).ToList(),
                     ["promql_expr_test"] = checks.Select(check => new Dictionary<string, object>
                     {
                         ["expr"] = $"count({check.Expr}) > bool 0",
