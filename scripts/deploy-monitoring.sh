@@ -95,20 +95,6 @@ kube_apply() {
   kube apply --server-side --field-manager="$field_manager" "$@"
 }
 
-# Objects of the published YAML files, one per line: "<kind> <namespace> <name>" (namespace "-" when cluster-scoped).
-list_objects() {
-  awk '
-    function flush() { if (kind != "" && name != "") print kind, (ns == "" ? "-" : ns), name; kind = name = ns = section = "" }
-    FNR == 1 { flush() }
-    /^---/ { flush(); next }
-    /^[^ #-]/ { section = $1 }
-    /^kind: / { kind = $2 }
-    section == "metadata:" && /^  name: / { name = $2 }
-    section == "metadata:" && /^  namespace: / { ns = $2 }
-    END { flush() }
-  ' "$@"
-}
-
 command -v kubectl >/dev/null 2>&1 || { echo "deploy: kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/)" >&2; exit 1; }
 
 if [ -n "$context" ]; then
@@ -141,23 +127,30 @@ if [ "$publish" = true ]; then
   run dotnet run --project "$repo_root/NexusTrade.AppHost" -- --operation publish --step publish --output-path "$manifests" "${publish_mode[@]}"
 fi
 
-if [ ! -f "$manifests/kustomization.yaml" ]; then
+if [ ! -f "$manifests/kustomization.yaml" ] || [ ! -f "$manifests/index.tsv" ]; then
   if [ "$dry_run" = false ]; then
-    echo "deploy: $manifests/kustomization.yaml not found: publish first (--publish, or aspire publish -o $manifests)" >&2
+    echo "deploy: $manifests has no kustomization.yaml and index.tsv of a publish: publish first (--publish, or aspire publish -o $manifests)" >&2
     exit 1
   fi
   echo "deploy: $manifests is not published yet: its namespaces, Secrets and workloads are listed once it is" >&2
 fi
 
-# The files each kustomization lists (the publisher writes one "- path" per line under "resources:").
-kustomization_files() {
-  [ -f "$1/kustomization.yaml" ] || return 0
-  awk -v dir="$1" '/^resources:/ { listed = 1; next } /^[^ -]/ { listed = 0 } listed && /^- / { print dir "/" $2 }' "$1/kustomization.yaml"
-}
-mapfile -t resource_files < <(kustomization_files "$manifests")
-mapfile -t secret_files < <(kustomization_files "$manifests/secrets")
-objects=""
-if [ "${#resource_files[@]}" -gt 0 ]; then objects=$(list_objects "${resource_files[@]}"); fi
+# What was published, from the index the publisher writes beside the manifests (index.tsv: file, kind, namespace, name,
+# a placeholder Secret's keys), so that no YAML is parsed here: the manifests' files, the Secrets, the workloads.
+index="$manifests/index.tsv"
+resource_files=() secret_rows=() workloads=() placeholder=""
+if [ -f "$index" ]; then
+  placeholder=$(sed -n 's/^# placeholder: //p' "$index")
+  declare -A seen_files=()
+  while IFS=$'\t' read -r file kind namespace name keys; do
+    case "$file" in "#"* | "") continue ;; esac
+    case "$file" in
+      secrets/*) secret_rows+=("$file $namespace $name ${keys//,/ }") ;;
+      *) [ -n "${seen_files[$file]:-}" ] || { seen_files[$file]=1; resource_files+=("$manifests/$file"); } ;;
+    esac
+    case "$kind" in Deployment | StatefulSet | DaemonSet) workloads+=("$kind $namespace $name") ;; esac
+  done < "$index"
+fi
 
 # 1. Namespaces first, with their Pod Security labels: the Secrets below live in them.
 if [ -f "$manifests/namespaces.yaml" ] || [ "$dry_run" = true ]; then
@@ -165,14 +158,8 @@ if [ -f "$manifests/namespaces.yaml" ] || [ "$dry_run" = true ]; then
 fi
 
 # 2. Placeholder Secrets, only where none exists yet; then every key still holding the placeholder.
-placeholder=REPLACE_ME
 placeholder_base64=$(printf '%s' "$placeholder" | base64)
 placeholders=()
-
-# The keys of a Secret file's stringData (the publisher writes "  key: value" under "stringData:").
-secret_file_keys() {
-  awk '/^stringData:/ { listed = 1; next } /^[^ ]/ { listed = 0 } listed && /^  [^ ]/ { sub(/:.*/, ""); sub(/^  /, ""); print }' "$1"
-}
 
 # The keys of a Secret in the cluster whose value is still the placeholder (values are compared encoded, never printed).
 secret_placeholder_keys() {
@@ -180,8 +167,9 @@ secret_placeholder_keys() {
     grep -o "\"[^\"]*\":\"$placeholder_base64\"" | cut -d'"' -f2 || true
 }
 
-for file in "${secret_files[@]}"; do
-  read -r _ namespace name < <(list_objects "$file")
+for row in "${secret_rows[@]}"; do
+  read -r file namespace name file_keys <<<"$row"
+  file="$manifests/$file"
   if [ "$dry_run" = true ]; then
     echo "+ $kubectl_shown get secret -n $namespace $name || $kubectl_shown apply --server-side --field-manager=$field_manager -f $file"
     continue
@@ -190,16 +178,16 @@ for file in "${secret_files[@]}"; do
     keys=$(secret_placeholder_keys "$namespace" "$name")
   else
     kube_apply -f "$file"
-    keys=$(secret_file_keys "$file")
+    keys=$file_keys
   fi
   if [ -n "$keys" ]; then placeholders+=("$namespace $name $(tr '\n' ' ' <<<"$keys")"); fi
 done
 
 if [ "${#placeholders[@]}" -gt 0 ]; then
   if [ "$allow_placeholders" = true ]; then
-    echo "deploy: applying with placeholder values (REPLACE_ME) left in: ${placeholders[*]}" >&2
+    echo "deploy: applying with placeholder values ($placeholder) left in: ${placeholders[*]}" >&2
   else
-    echo "deploy: Secrets still hold placeholder values (REPLACE_ME); nothing else was applied. Put each value in a file named after its key, then fill the Secret and re-run:" >&2
+    echo "deploy: Secrets still hold placeholder values ($placeholder); nothing else was applied. Put each value in a file named after its key, then fill the Secret and re-run:" >&2
     for entry in "${placeholders[@]}"; do
       read -r namespace name keys <<<"$entry"
       from_files=""
@@ -231,12 +219,10 @@ fi
 kube_apply -k "$manifests"
 
 # 5. Wait for every workload.
-while read -r kind namespace name; do
-  case "$kind" in
-    Deployment | StatefulSet | DaemonSet)
-      kube rollout status -n "$namespace" "$(tr '[:upper:]' '[:lower:]' <<<"$kind")/$name" --timeout="$timeout" ;;
-  esac
-done <<<"$objects"
+for workload in "${workloads[@]}"; do
+  read -r kind namespace name <<<"$workload"
+  kube rollout status -n "$namespace" "$(tr '[:upper:]' '[:lower:]' <<<"$kind")/$name" --timeout="$timeout"
+done
 
 if [ "$port_forward" = false ] || [ "$mode" = operator ]; then
   # The chart's Grafana shows the dashboards (folder NexusTrade): kubectl port-forward to its Service as the chart's notes say.
