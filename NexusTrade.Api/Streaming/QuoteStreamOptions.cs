@@ -15,12 +15,21 @@ public sealed class QuoteStreamOptions
 
     /// <summary>
     /// Open WebSocket connections; past it an upgrade is closed at once with 1013. Derived so that the cap answers before
-    /// the pod's memory limit: base + N x per-client &lt;= 512 MiB x 0.85, with base 212 MiB (the largest VmRSS of the
-    /// 30-minute soak) and 36-48 KiB per client subscribed to 20 symbols (bench websocket-scale, 10,000 clients):
-    /// N &lt;= 4,791 at the worst figure (6,313 at the best), so 4,500. Re-derive from bench/README.md when the per-client figure changes.
+    /// the pod's memory limit: <see cref="MeasuredBaseBytes"/> + N x <see cref="MeasuredBytesPerClient"/> &lt;= limit x
+    /// (1 - <see cref="MemoryHeadroom"/>): with the published 512 MiB, N &lt;= 4,791, so 4,500. The test
+    /// ConnectionCapTests reads the published limit and fails when the two drift apart.
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "QuoteStream:MaxConnections must be between 1 and 1000000.")]
     public int MaxConnections { get; set; } = 4_500;
+
+    /// <summary>The API's largest resident set under the 30-minute soak's load (bench/README.md).</summary>
+    public const long MeasuredBaseBytes = 212L * 1024 * 1024;
+
+    /// <summary>The worst memory cost measured per client subscribed to 20 symbols (47.7 KiB, bench websocket-scale at 10,000 clients).</summary>
+    public const long MeasuredBytesPerClient = 48_845;
+
+    /// <summary>What the cap keeps free of the memory limit for what the measurements did not see.</summary>
+    public const double MemoryHeadroom = 0.15;
 
     /// <summary>Largest client message accepted; a larger one closes the connection with 1009.</summary>
     [Range(64, 65_536, ErrorMessage = "QuoteStream:MaxMessageBytes must be between 64 and 65536.")]
