@@ -90,6 +90,22 @@ public sealed class PublishedManifests : IAsyncLifetime
         .GroupBy(t => $"{(string.IsNullOrEmpty(t.Entity!.Group) ? "" : t.Entity.Group + "/")}{t.Entity.ApiVersion}/{t.Entity.Kind}")
         .ToDictionary(g => g.Key, g => g.First().Type);
 
+    /// <summary>
+    /// A publish that must fail on a setting: its log, after checking that nothing was published (exit code 0 alone
+    /// would not prove it: Aspire's pipeline may log a failed step and still exit 0).
+    /// </summary>
+    public static async Task<string> FailingPublishAsync(string output, params string[] extraArgs)
+    {
+        string[] args =
+        [
+            RepoPaths.AppHostAssembly(), "--operation", "publish", "--step", "publish", "--output-path", output,
+            $"--NexusTrade:ConfigRoot={RepoPaths.Root}", .. CanaryParameters.Select(p => $"--Parameters:{p.Key}={p.Value}"), .. extraArgs,
+        ];
+        var (exitCode, log) = await ToolRunner.RunAsync("dotnet", args, TimeSpan.FromMinutes(3));
+        Assert.False(File.Exists(Path.Combine(output, "kustomization.yaml")), $"Published anyway (exit {exitCode}):\n{log}");
+        return log;
+    }
+
     /// <summary>Every YAML file of the output, each document deserialized strictly (an unknown field fails).</summary>
     public static (IReadOnlyDictionary<string, string> Files, IReadOnlyList<PublishedObject> Objects) Load(string directory)
     {
