@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 
@@ -36,6 +37,31 @@ public sealed class HighAvailabilityFixture : StackFixture
         var endpoint = App.GetEndpoint(resource, "http");
         return $"127.0.0.1:{endpoint.Port}";
     }
+
+    /// <summary>
+    /// The member that sent a PagerDuty event: its <c>client_url</c> is <c>{{ .ExternalURL }}</c>, which locally is the
+    /// member's own listen address (no <c>--web.external-url</c> in host mode), so its port names the member.
+    /// </summary>
+    public string DeliveredBy(JsonElement pagerDutyEvent)
+    {
+        var clientUrl = pagerDutyEvent.GetProperty("body").GetProperty("client_url").GetString()!;
+        var port = new Uri(clientUrl).Port;
+        var members = AlertmanagerReplicas.Where(am => Instance(am) == $"127.0.0.1:{port}").ToList();
+        Assert.True(members.Count == 1, $"client_url {clientUrl} names one cluster member by its port");
+        return members[0];
+    }
+
+    /// <summary>Waits until <paramref name="member"/> counts <paramref name="expected"/> cluster members (its own metric).</summary>
+    public async Task WaitForMembersAsync(string member, int expected)
+    {
+        double seen = 0;
+        await EventuallyAsync(async () =>
+            (seen = (await MetricsScrape.TakeAsync(Client(member))).Sum("alertmanager_cluster_members")) == expected,
+            TimeSpan.FromSeconds(90), () => $"{member} sees {expected} cluster members (it sees {seen})");
+    }
+
+    public Task WaitForSilenceAsync(string member, string id, string why) =>
+        EventuallyAsync(() => AlertmanagerApi.IsSilenceActiveAsync(Client(member), id), TimeSpan.FromSeconds(60), $"silence {id} active on {member} ({why})");
 }
 
 [CollectionDefinition(Name)]
