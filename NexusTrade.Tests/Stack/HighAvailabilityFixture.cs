@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.Stack;
 
@@ -30,6 +31,40 @@ public sealed class HighAvailabilityFixture : StackFixture
 
     /// <summary>Four more processes than the default stack on a small machine.</summary>
     protected override TimeSpan StartupTimeout => TimeSpan.FromMinutes(6);
+
+    /// <summary>The replica whose data directory is a small filesystem of its own, for the disk-full test.</summary>
+    public const string SmallDiskPrometheus = "prometheus-1";
+
+    /// <summary>Big enough for the HA phase's data (a few MiB), small enough to fill in a moment.</summary>
+    private const string SmallDiskSize = "64m";
+
+    /// <summary>The mounted data directory of <see cref="SmallDiskPrometheus"/>, or null (then <see cref="SmallDiskProblem"/> says why).</summary>
+    public string? SmallDisk { get; private set; }
+
+    public string SmallDiskProblem { get; private set; } = "";
+
+    /// <summary>A size-limited tmpfs under prometheus-1's data directory; mounting needs root (CI runs as root).</summary>
+    protected override async Task PrepareStateDirectoryAsync(string stateDirectory)
+    {
+        var data = Directory.CreateDirectory(Path.Combine(stateDirectory, SmallDiskPrometheus, "data")).FullName;
+        var (exitCode, output) = await ToolRunner.RunAsync("mount", ["-t", "tmpfs", "-o", $"size={SmallDiskSize}", "tmpfs", data], TimeSpan.FromSeconds(30));
+        if (exitCode == 0) SmallDisk = data;
+        else SmallDiskProblem = $"mount -t tmpfs -o size={SmallDiskSize} on {data} failed (needs root): {output.Trim()}";
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (SmallDisk is null) return;
+        await ToolRunner.RunAsync("umount", [SmallDisk], TimeSpan.FromSeconds(30));
+        try
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
 
     /// <summary>host:port of a replica's HTTP endpoint as Prometheus scrapes it (its <c>instance</c> label).</summary>
     public string Instance(string resource)
