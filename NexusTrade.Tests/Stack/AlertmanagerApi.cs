@@ -47,7 +47,7 @@ public static class AlertmanagerApi
     }
 
     /// <summary>Hands a firing alert to Alertmanager as Prometheus does (it re-sends every alert it still holds).</summary>
-    public static async Task PostAlertAsync(HttpClient alertmanager, string alertname, IReadOnlyDictionary<string, string> labels)
+    public static async Task PostAlertAsync(HttpClient alertmanager, string alertname, IReadOnlyDictionary<string, string> labels, TimeSpan? endsIn = null)
     {
         var alert = new[]
         {
@@ -55,7 +55,7 @@ public static class AlertmanagerApi
             {
                 labels = new Dictionary<string, string>(labels) { ["alertname"] = alertname },
                 annotations = new Dictionary<string, string> { ["summary"] = "Crash test probe " + alertname, ["runbook_url"] = "docs/runbooks/none.md" },
-                endsAt = DateTimeOffset.UtcNow.AddMinutes(5),
+                endsAt = DateTimeOffset.UtcNow + (endsIn ?? TimeSpan.FromMinutes(5)),
             },
         };
         (await alertmanager.PostAsJsonAsync("/api/v2/alerts", alert)).EnsureSuccessStatusCode();
