@@ -48,12 +48,12 @@ public sealed class HighAvailabilityCrashTests(HighAvailabilityFixture stack, IT
                 var silence = await AlertmanagerApi.CreateSilenceAsync(stack.Client(sender), AlertmanagerApi.ProbeName("HaCrashSilence"),
                     nameof(HighAvailabilityCrashTests), "created on the member that will crash");
                 var survivors = Members.Where(m => m != sender).ToList();
-                foreach (var member in survivors) await stack.WaitForSilenceAsync(member, silence, "gossiped before the crash");
+                // Gossiped before the crash: a survivor without it is a loss (counted, so that a run also shows duplicates).
+                foreach (var member in survivors) lost += await SilenceActiveWithinAsync(member, silence) ? 0 : 1;
 
                 await stack.KillAsync(sender);
                 killed = sender;
                 var killedAt = Stopwatch.StartNew();
-                foreach (var member in survivors) lost += await AlertmanagerApi.IsSilenceActiveAsync(stack.Client(member), silence) ? 0 : 1;
                 var during = await AlertmanagerApi.CreateSilenceAsync(stack.Client(survivors[0]), AlertmanagerApi.ProbeName("HaCrashSilence"),
                     nameof(HighAvailabilityCrashTests), "created while a member is down");
 
@@ -63,7 +63,7 @@ public sealed class HighAvailabilityCrashTests(HighAvailabilityFixture stack, IT
                 var rejoined = killedAt.Elapsed;
                 foreach (var id in new[] { silence, during })
                 {
-                    lost += await SilenceBackAsync(sender, id) ? 0 : 1;
+                    lost += await SilenceActiveWithinAsync(sender, id) ? 0 : 1;
                 }
                 // Both windows for a duplicate (the survivors after the crash, the rejoined member after its start).
                 await Task.Delay(Settle);
@@ -83,8 +83,8 @@ public sealed class HighAvailabilityCrashTests(HighAvailabilityFixture stack, IT
         Assert.True(duplicates == 0 && lost == 0, $"{duplicates} duplicate pages, {lost} silences lost: {string.Join("; ", runs)}");
     }
 
-    /// <summary>Whether the silence is active on the rejoined member within the gossip's catch-up time (a loss otherwise).</summary>
-    private async Task<bool> SilenceBackAsync(string member, string id)
+    /// <summary>Whether the silence is active on the member within 30 s, gossip's catch-up time with ample room (a loss otherwise).</summary>
+    private async Task<bool> SilenceActiveWithinAsync(string member, string id)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))

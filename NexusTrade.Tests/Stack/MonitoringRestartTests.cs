@@ -166,23 +166,13 @@ public abstract class MonitoringRestartChecks(StackFixture stack, Xunit.Abstract
     [Fact]
     public async Task Alertmanager_restarted_keeps_its_silences_and_delivers_again()
     {
-        var silence = new
-        {
-            matchers = new[] { new { name = "alertname", value = "NexusTradeRestartProbe", isRegex = false, isEqual = true } },
-            startsAt = DateTimeOffset.UtcNow,
-            endsAt = DateTimeOffset.UtcNow.AddHours(1),
-            createdBy = "MonitoringRestartTests",
-            comment = "must survive an Alertmanager restart",
-        };
-        using var created = await stack.Alertmanager.PostAsJsonAsync("/api/v2/silences", silence);
-        created.EnsureSuccessStatusCode();
-        var silenceId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("silenceID").GetString();
+        var silenceId = await AlertmanagerApi.CreateSilenceAsync(stack.Alertmanager, "NexusTradeRestartProbe", "MonitoringRestartTests",
+            "must survive an Alertmanager restart");
 
         await stack.RestartAsync("alertmanager");
         await stack.ClearInboxAsync();
 
-        var restored = await stack.Alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}");
-        Assert.Equal("active", restored.GetProperty("status").GetProperty("state").GetString());
+        Assert.True(await AlertmanagerApi.IsSilenceActiveAsync(stack.Alertmanager, silenceId), $"silence {silenceId} active after the restart");
 
         // Prometheus re-sends firing alerts to the restarted Alertmanager, which delivers them again.
         await StackFixture.EventuallyAsync(async () =>
