@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -76,7 +77,7 @@ public sealed class PrometheusDiskFullTests(HighAvailabilityFixture stack, ITest
     /// <summary>The timestamp of the newest <c>up</c> sample in the replica's own TSDB (0 when none).</summary>
     private async Task<double> LatestOwnSampleAsync(string prometheus)
     {
-        var response = await stack.Client(prometheus).GetFromJsonAsync("/api/v1/query?query=" + Uri.EscapeDataString("max(timestamp(up))"));
+        var response = await stack.Client(prometheus).GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString("max(timestamp(up))"));
         var result = response.GetProperty("data").GetProperty("result");
         return result.GetArrayLength() == 0 ? 0 : double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
     }
@@ -102,10 +103,4 @@ public sealed class PrometheusDiskFullTests(HighAvailabilityFixture stack, ITest
         }
         return (ok, failed);
     }
-}
-
-file static class JsonHttp
-{
-    public static async Task<JsonElement> GetFromJsonAsync(this HttpClient client, string path) =>
-        await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonElement>(client, path);
 }
