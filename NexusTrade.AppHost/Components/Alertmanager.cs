@@ -43,6 +43,7 @@ public static class AlertmanagerComponent
             {
                 context.Args.Add(LocalConfigArgument(member.Resource, Path.Combine(etc, "alertmanager.yml"), etc, runtime, inbox, marketHours));
                 context.Args.Add($"--storage.path={runtime.State(memberName, "data")}");
+                context.Args.Add(AlertmanagerSettings.MaintenanceIntervalArg);
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address={member.LoopbackListenAddress()}"));
                 if (peers.Count == 0)
                 {
@@ -71,7 +72,7 @@ public static class AlertmanagerComponent
                 .WithBindMount(etc, "/etc/alertmanager", isReadOnly: true)
                 .WithVolume(runtime.Volume("alertmanager-data"), "/alertmanager")
                 .WithArgs(LocalConfigArgument(container.Resource, "/etc/alertmanager/alertmanager.yml", etc, runtime, inbox, marketHours),
-                    "--storage.path=/alertmanager", AlertmanagerSettings.NoClusterArg)
+                    "--storage.path=/alertmanager", AlertmanagerSettings.MaintenanceIntervalArg, AlertmanagerSettings.NoClusterArg)
                 .WithLocalDelivery(runtime, inbox);
     }
 

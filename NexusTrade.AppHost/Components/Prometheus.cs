@@ -50,6 +50,7 @@ public static class PrometheusComponent
             context.Args.Add(ConfigFileArgument(process.Resource, configFile, configFile, targetsDirectory, runtime));
             foreach (var arg in Settings.StorageArgs(runtime.State(name, "data"))) context.Args.Add(arg);
             context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
+            context.Args.Add(PrometheusSettings.ForGracePeriodArg);
             context.Args.Add("--web.enable-lifecycle");
             context.Args.Add(ExpandExternalLabelsArg);
         });
@@ -70,7 +71,7 @@ public static class PrometheusComponent
                 .WithVolume(runtime.Volume("prometheus-data"), "/prometheus")
                 .WithEnvironment(ReplicaVariable, name)
                 .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", renderedConfig, targetsDirectory, runtime),
-                    .. Settings.StorageArgs("/prometheus"), "--web.enable-lifecycle", ExpandExternalLabelsArg]);
+                    .. Settings.StorageArgs("/prometheus"), PrometheusSettings.ForGracePeriodArg, "--web.enable-lifecycle", ExpandExternalLabelsArg]);
     }
 
     /// <summary>

@@ -53,7 +53,7 @@ public static class AlertmanagerWorkload
             // The config where the Secret is mounted, and a gossip cluster of every replica.
             Args =
             [
-                $"--config.file={Root}config/alertmanager.yml", "--storage.path=/alertmanager",
+                $"--config.file={Root}config/alertmanager.yml", "--storage.path=/alertmanager", AlertmanagerSettings.MaintenanceIntervalArg,
                 .. ClusterArgs(spec.Name, ClusterServiceName(spec), identity.Namespace),
                 .. ExternalUrlArgs(spec, port, context.Options.AlertmanagerExternalUrl),
             ],

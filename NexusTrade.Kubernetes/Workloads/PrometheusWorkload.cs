@@ -52,6 +52,7 @@ public static class PrometheusWorkload
             Args =
             [
                 $"--config.file={ConfigDirectory}/prometheus.yml", .. settings.StorageArgs("/prometheus"), "--storage.tsdb.retention.size=18GB",
+                PrometheusSettings.ForGracePeriodArg,
                 "--enable-feature=expand-external-labels", .. ExternalUrlArgs(spec, port, context.Options.PrometheusExternalUrl),
             ],
             Env = [PodFieldEnv(PrometheusKubernetesConfig.PodNameVariable, "metadata.name")],

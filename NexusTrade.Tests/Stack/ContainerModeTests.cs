@@ -24,6 +24,12 @@ public sealed class ContainerAlertDeliveryTests(ContainerStackFixture stack, ITe
 [Trait("Category", "Stack")]
 public sealed class ContainerMonitoringRestartTests(ContainerStackFixture stack, Xunit.Abstractions.ITestOutputHelper output) : MonitoringRestartChecks(stack, output);
 
+/// <summary>The Alertmanager container killed with <c>docker kill --signal KILL</c>; its data in the named volume.</summary>
+[Collection(ContainerStackCollection.Name)]
+[Trait("Category", "ContainerMode")]
+[Trait("Category", "Stack")]
+public sealed class ContainerAlertmanagerCrashTests(ContainerStackFixture stack, ITestOutputHelper output) : AlertmanagerCrashChecks(stack, output);
+
 [Collection(ContainerStackCollection.Name)]
 [Trait("Category", "ContainerMode")]
 [Trait("Category", "Stack")]

@@ -42,7 +42,7 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
             // its notification log entry): the event's client_url is the sender's own external URL. Its counters
             // would not tell, since other critical alerts (a busy machine's CPU) page through the same integration.
             // Losing it must neither lose the resolve nor let another member page again.
-            var sender = DeliveredBy(page);
+            var sender = stack.DeliveredBy(page);
             var stoppedAt = Stopwatch.StartNew();
             foreach (var resource in new[] { sender, HighAvailabilityFixture.PrometheusReplicas[1] })
             {
@@ -53,7 +53,7 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
 
             await stack.ResetFaultsAsync();
             var resolve = await WaitForAsync("pagerduty", "resolved", TimeSpan.FromSeconds(240));
-            var resolvedBy = DeliveredBy(resolve);
+            var resolvedBy = stack.DeliveredBy(resolve);
             output.WriteLine($"stop of {sender} to the next notification (PagerDuty resolve, from {resolvedBy}): {stoppedAt.Elapsed.TotalSeconds:0.0} s");
             Assert.NotEqual(sender, resolvedBy);
             await WaitForAsync("slack", "resolved", TimeSpan.FromSeconds(60));
@@ -69,7 +69,7 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
                 {
                     var key = $"{channel}/{FaultAlert}/{Status(channel, notification)}";
                     counts[key] = counts.GetValueOrDefault(key) + 1;
-                    if (channel == "pagerduty") output.WriteLine($"{key} delivered by {DeliveredBy(notification)}");
+                    if (channel == "pagerduty") output.WriteLine($"{key} delivered by {stack.DeliveredBy(notification)}");
                 }
             }
             var expected = PagingChannels.SelectMany(c => new[] { $"{c}/{FaultAlert}/firing", $"{c}/{FaultAlert}/resolved" }).ToList();
@@ -92,25 +92,25 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
     {
         var (first, restarted) = (HighAvailabilityFixture.AlertmanagerReplicas[0], HighAvailabilityFixture.AlertmanagerReplicas[^1]);
         var members = HighAvailabilityFixture.AlertmanagerReplicas.Length;
-        await WaitForMembersAsync(restarted, members);
+        await stack.WaitForMembersAsync(restarted, members);
 
         // One silence from before the stop (it reached the member by gossip), one created while it was down.
         var before = await CreateSilenceAsync(first);
-        await WaitForSilenceAsync(restarted, before, "gossiped to it before the stop");
+        await stack.WaitForSilenceAsync(restarted, before, "gossiped to it before the stop");
         await stack.StopAsync(restarted);
-        await WaitForMembersAsync(first, members - 1);
+        await stack.WaitForMembersAsync(first, members - 1);
         var during = await CreateSilenceAsync(first);
 
         var startedAt = Stopwatch.StartNew();
         await stack.StartAsync(restarted);
         var healthy = startedAt.Elapsed;
-        await WaitForMembersAsync(restarted, members);
+        await stack.WaitForMembersAsync(restarted, members);
         output.WriteLine($"{restarted}: healthy {healthy.TotalSeconds:0.0} s after the start command, " +
                          $"{members} cluster members {startedAt.Elapsed.TotalSeconds:0.0} s after it");
-        await WaitForMembersAsync(first, members);
+        await stack.WaitForMembersAsync(first, members);
 
-        await WaitForSilenceAsync(restarted, before, "kept across the restart");
-        await WaitForSilenceAsync(restarted, during, "created while it was down, caught up on rejoin");
+        await stack.WaitForSilenceAsync(restarted, before, "kept across the restart");
+        await stack.WaitForSilenceAsync(restarted, during, "created while it was down, caught up on rejoin");
     }
 
     [Fact]
@@ -170,49 +170,9 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
             TimeSpan.FromSeconds(60), "TargetDown resolved once the replica is back");
     }
 
-    /// <summary>
-    /// The member that sent a PagerDuty event: its <c>client_url</c> is <c>{{ .ExternalURL }}</c>, which locally is the
-    /// member's own listen address (no <c>--web.external-url</c> in host mode), so its port names the member.
-    /// </summary>
-    private string DeliveredBy(JsonElement pagerDutyEvent)
-    {
-        var clientUrl = pagerDutyEvent.GetProperty("body").GetProperty("client_url").GetString()!;
-        var port = new Uri(clientUrl).Port;
-        var members = HighAvailabilityFixture.AlertmanagerReplicas.Where(am => stack.Instance(am) == $"127.0.0.1:{port}").ToList();
-        Assert.True(members.Count == 1, $"client_url {clientUrl} names one cluster member by its port");
-        return members[0];
-    }
-
-    private async Task WaitForMembersAsync(string member, int expected)
-    {
-        double seen = 0;
-        await StackFixture.EventuallyAsync(async () =>
-            (seen = (await MetricsScrape.TakeAsync(stack.Client(member))).Sum("alertmanager_cluster_members")) == expected,
-            TimeSpan.FromSeconds(90), () => $"{member} sees {expected} cluster members (it sees {seen})");
-    }
-
-    private async Task<string> CreateSilenceAsync(string member)
-    {
-        var silence = new
-        {
-            matchers = new[] { new { name = "alertname", value = "HaSilenceProbe" + Guid.NewGuid().ToString("N")[..6], isRegex = false, isEqual = true } },
-            startsAt = DateTimeOffset.UtcNow,
-            endsAt = DateTimeOffset.UtcNow.AddHours(1),
-            createdBy = nameof(HighAvailabilityTests),
-            comment = "survives the restart of a cluster member",
-        };
-        using var response = await stack.Client(member).PostAsJsonAsync("/api/v2/silences", silence);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("silenceID").GetString()!;
-    }
-
-    private Task WaitForSilenceAsync(string member, string id, string why) =>
-        StackFixture.EventuallyAsync(async () =>
-        {
-            using var response = await stack.Client(member).GetAsync($"/api/v2/silence/{id}");
-            return response.IsSuccessStatusCode &&
-                   (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetProperty("state").GetString() == "active";
-        }, TimeSpan.FromSeconds(60), $"silence {id} active on {member} ({why})");
+    private Task<string> CreateSilenceAsync(string member) =>
+        AlertmanagerApi.CreateSilenceAsync(stack.Client(member), AlertmanagerApi.ProbeName("HaSilenceProbe"), nameof(HighAvailabilityTests),
+            "survives the restart of a cluster member");
 
     private async Task<JsonElement> WaitForAsync(string channel, string status, TimeSpan timeout)
     {

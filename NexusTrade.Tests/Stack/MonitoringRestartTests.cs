@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
+using NexusTrade.Kubernetes;
 
 namespace NexusTrade.Tests.Stack;
 
@@ -12,12 +13,12 @@ public sealed class MonitoringRestartTests(StackFixture stack, Xunit.Abstraction
 public abstract class MonitoringRestartChecks(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>
-    /// An alert with a <c>for</c> (DataProviderFailing, 15 s) firing across a Prometheus restart. Prometheus 2 restores
-    /// an alert's activeAt from ALERTS_FOR_STATE only when its <c>for</c> is at least <c>--rules.alert.for-grace-period</c>
-    /// (10 m by default): shorter ones wait their <c>for</c> again, so the rule manager lists it pending for 15 s (measured
-    /// here: pending from the first evaluation after the restart, firing 15 s later). That pending phase must not reach the
-    /// receivers: Alertmanager holds the alert active with its first startsAt throughout (Prometheus sent it with an end
-    /// 4 resend intervals ahead), so nothing resolves and nobody is paged twice; and once firing again it stays firing.
+    /// An alert with a <c>for</c> (DataProviderFailing, 15 s) firing across a graceful Prometheus restart (the stop
+    /// command, SIGTERM). Prometheus restores an alert's activeAt from ALERTS_FOR_STATE for rules whose <c>for</c> is at
+    /// least <c>--rules.alert.for-grace-period</c> (15 s here, <see cref="PrometheusSettings.ForGracePeriodArg"/>; with the
+    /// 10 m default this rule was pending for 15 s again after every restart). Alertmanager must hold the alert active
+    /// with its first startsAt throughout (Prometheus sent it with an end 4 resend intervals ahead), so nothing resolves
+    /// and nobody is paged twice; and once firing again it stays firing.
     /// </summary>
     [Fact]
     public async Task Prometheus_restarted_keeps_its_data_resumes_scraping_and_the_alert_stays_firing()
@@ -77,6 +78,56 @@ public abstract class MonitoringRestartChecks(StackFixture stack, Xunit.Abstract
         await stack.WaitForPrimaryProviderAsync();
     }
 
+    /// <summary>
+    /// SIGKILL of Prometheus (the process, or <c>docker kill --signal KILL</c> of its container), not a stop: killed
+    /// mid-ingest (scraping every 5 s, quote traffic running) while DataProviderFailing fires, with no chance to write a
+    /// head block. The last sample scraped before the kill must be queryable after the restart (WAL replay), and the
+    /// alert must fire again with its activeAt from before the crash (the <c>for</c> state restored from
+    /// ALERTS_FOR_STATE) instead of starting a new 15 s pending phase, while Alertmanager keeps its first startsAt. The
+    /// 60 s bound on firing again is generous: the restore runs after the group's first evaluation and the next one
+    /// (5 s later) fires; the delay is measured and reported.
+    /// </summary>
+    [Fact]
+    public async Task Prometheus_killed_mid_ingest_replays_its_WAL_and_the_firing_alert_resumes_without_its_for()
+    {
+        using var traffic = new CancellationTokenSource();
+        var load = QuoteTraffic.RunAsync(stack.Api, traffic.Token);
+        try
+        {
+            await stack.SetFaultsAsync("marketfeed-primary", new { outage = true });
+            DateTimeOffset activeAt = default;
+            await StackFixture.EventuallyAsync(async () => await RuleManagerAlertAsync() is { State: "firing" } a && (activeAt = a.ActiveAt) != default,
+                TimeSpan.FromSeconds(150), "DataProviderFailing firing before the crash");
+            string? startsAt = null;
+            await StackFixture.EventuallyAsync(async () => (startsAt = await AlertmanagerStartsAtAsync()) is not null, TimeSpan.FromSeconds(30), "DataProviderFailing in Alertmanager");
+
+            var lastScrape = (await stack.QueryAsync("timestamp(up{job=\"api\"})"))[0].GetProperty("value")[1].GetString()!;
+            await stack.KillAsync("prometheus");
+            var killed = System.Diagnostics.Stopwatch.StartNew();
+            await stack.StartAsync("prometheus");
+            var ready = killed.Elapsed;
+
+            Assert.True((await QueryAtAsync("up{job=\"api\"}", lastScrape)).GetArrayLength() > 0,
+                $"the last sample scraped before the SIGKILL (at {lastScrape}) is queryable after the restart: WAL replay");
+            RuleAlert? resumed = null;
+            await StackFixture.EventuallyAsync(async () => (resumed = await RuleManagerAlertAsync()) is { State: "firing" }, TimeSpan.FromSeconds(60),
+                () => $"DataProviderFailing firing again after the restart (seen: {resumed})");
+            output.WriteLine($"SIGKILL to ready: {ready.TotalSeconds:0.0} s; ready to firing again: {(killed.Elapsed - ready).TotalSeconds:0.0} s; " +
+                             $"activeAt before {activeAt:HH:mm:ss.fff}, after {resumed!.ActiveAt:HH:mm:ss.fff}");
+            // ALERTS_FOR_STATE holds activeAt in whole seconds.
+            Assert.True(Math.Abs((resumed.ActiveAt - activeAt).TotalSeconds) < 1,
+                $"the for state restored: activeAt {resumed.ActiveAt:HH:mm:ss.fff} after the crash, {activeAt:HH:mm:ss.fff} before it");
+            Assert.Equal(startsAt, await AlertmanagerStartsAtAsync());
+        }
+        finally
+        {
+            await stack.ResetFaultsAsync();
+            await traffic.CancelAsync();
+            await load;
+        }
+        await stack.WaitForPrimaryProviderAsync();
+    }
+
     /// <summary>The startsAt of the active DataProviderFailing of the primary provider in Alertmanager, or null.</summary>
     private async Task<string?> AlertmanagerStartsAtAsync()
     {
@@ -115,23 +166,13 @@ public abstract class MonitoringRestartChecks(StackFixture stack, Xunit.Abstract
     [Fact]
     public async Task Alertmanager_restarted_keeps_its_silences_and_delivers_again()
     {
-        var silence = new
-        {
-            matchers = new[] { new { name = "alertname", value = "NexusTradeRestartProbe", isRegex = false, isEqual = true } },
-            startsAt = DateTimeOffset.UtcNow,
-            endsAt = DateTimeOffset.UtcNow.AddHours(1),
-            createdBy = "MonitoringRestartTests",
-            comment = "must survive an Alertmanager restart",
-        };
-        using var created = await stack.Alertmanager.PostAsJsonAsync("/api/v2/silences", silence);
-        created.EnsureSuccessStatusCode();
-        var silenceId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("silenceID").GetString();
+        var silenceId = await AlertmanagerApi.CreateSilenceAsync(stack.Alertmanager, "NexusTradeRestartProbe", "MonitoringRestartTests",
+            "must survive an Alertmanager restart");
 
         await stack.RestartAsync("alertmanager");
         await stack.ClearInboxAsync();
 
-        var restored = await stack.Alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}");
-        Assert.Equal("active", restored.GetProperty("status").GetProperty("state").GetString());
+        Assert.True(await AlertmanagerApi.IsSilenceActiveAsync(stack.Alertmanager, silenceId), $"silence {silenceId} active after the restart");
 
         // Prometheus re-sends firing alerts to the restarted Alertmanager, which delivers them again.
         await StackFixture.EventuallyAsync(async () =>

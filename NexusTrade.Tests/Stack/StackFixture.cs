@@ -43,6 +43,7 @@ public class StackFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = Stopwatch.StartNew();
+        await PrepareStateDirectoryAsync(_stateDirectory);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(Arguments(_stateDirectory), ConfigureOptions);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         Configure(builder);
@@ -92,6 +93,9 @@ public class StackFixture : IAsyncLifetime
     protected virtual void ConfigureOptions(DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
     {
     }
+
+    /// <summary>Before anything starts: what a fixture sets up under its state directory (a mount, for example).</summary>
+    protected virtual Task PrepareStateDirectoryAsync(string stateDirectory) => Task.CompletedTask;
 
     /// <summary>A last look at the builder before the app is built (logging, for example).</summary>
     protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
