@@ -12,13 +12,17 @@ public sealed partial class TestReferenceTests
     [GeneratedRegex(@"\b(?<name>[A-Z][A-Za-z]+Tests)\b", RegexOptions.CultureInvariant)]
     private static partial Regex TestClassPattern();
 
+    [GeneratedRegex(@"\bclass\s+(?<name>[A-Z][A-Za-z]+Tests)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex TestClassDeclaration();
+
     [Fact]
     public void Every_test_named_by_a_rule_config_or_runbook_exists()
     {
-        var testClasses = Directory.EnumerateFiles(RepoPaths.Combine("NexusTrade.Tests"), "*Tests.cs", SearchOption.AllDirectories)
+        var testClasses = Directory.EnumerateFiles(RepoPaths.Combine("NexusTrade.Tests"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                         && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
+            .SelectMany(f => TestClassDeclaration().Matches(File.ReadAllText(f)).Select(m => m.Groups["name"].Value))
+            .ToHashSet(StringComparer.Ordinal);
         var sources = Directory.EnumerateFiles(RepoPaths.Combine("prometheus"), "*", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(RepoPaths.Combine("docs"), "*.md", SearchOption.AllDirectories));
 
