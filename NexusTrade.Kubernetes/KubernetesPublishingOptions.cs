@@ -106,7 +106,7 @@ public sealed record KubernetesPublishingOptions(
     private static string? DnsSubdomain(IConfigurationSection section, string key)
     {
         var value = NonEmpty(section[key]);
-        if (value is null || (value.Length <= 253 && System.Text.RegularExpressions.Regex.IsMatch(value, @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")))
+        if (value is null || SettingValues.IsDnsSubdomain(value))
         {
             return value;
         }
@@ -129,7 +129,7 @@ public sealed record KubernetesPublishingOptions(
     /// <summary>Base URL of a market-data provider outside the cluster: <c>NexusTrade:Kubernetes:ProviderUrls:&lt;name&gt;</c>.</summary>
     public string ProviderUrl(string provider) => ProviderUrls.GetValueOrDefault(provider, DefaultProviderUrl);
 
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    private static string? NonEmpty(string? value) => SettingValues.NonEmpty(value);
 }
 
 /// <summary><c>NexusTrade:Kubernetes:Autoscaling</c>: off (a fixed replica count) or cpu (an HPA; needs metrics-server).</summary>

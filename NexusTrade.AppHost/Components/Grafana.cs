@@ -9,10 +9,7 @@ namespace NexusTrade.AppHost.Components;
 
 public static class GrafanaComponent
 {
-    public const string AnonymousAccessKey = "NexusTrade:Grafana:AnonymousAccess";
 
-    /// <summary>false leaves Grafana out (for example on offline images: Grafana has no Debian package to build one from).</summary>
-    public const string EnabledKey = "NexusTrade:Grafana:Enabled";
 
     /// <summary>
     /// Grafana with the repository's provisioning (datasources, dashboards). Grafana has no Debian package: in host mode
@@ -28,7 +25,7 @@ public static class GrafanaComponent
         var alertmanager = alertmanagerReplicas[0];
         if (!runtime.Settings.GrafanaEnabled)
         {
-            return Skipped(builder, $"Grafana is skipped: {EnabledKey}=false. Prometheus and Alertmanager run without it.");
+            return Skipped(builder, $"Grafana is skipped: {AppHostSettings.GrafanaEnabledKey}=false. Prometheus and Alertmanager run without it.");
         }
         if (runtime.IsHost)
         {

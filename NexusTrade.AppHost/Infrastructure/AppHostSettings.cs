@@ -22,13 +22,31 @@ public sealed record AppHostSettings
     public const string Section = "NexusTrade";
 
     /// <summary>The old place of <see cref="MarketHours"/>, still read (with a warning) when the new key is unset.</summary>
-    public const string LegacyMarketHoursKey = "Alertmanager:MarketHours";
+    public const string LegacyMarketHoursKey = AlertmanagerSection + ":" + nameof(MarketHours);
 
+    // The full keys, for messages elsewhere; each name is spelled once, as its property (or sub-section) here.
+    public const string RuntimeKey = Section + ":" + nameof(Runtime);
+    public const string HighAvailabilityKey = Section + ":" + nameof(HighAvailability);
+    public const string StateDirectoryKey = Section + ":" + nameof(StateDirectory);
+    public const string ConfigRootKey = Section + ":" + nameof(ConfigRoot);
+    public const string VolumePrefixKey = Section + ":" + nameof(VolumePrefix);
+    public const string InstallMissingKey = Section + ":" + nameof(InstallMissing);
+    public const string InstallTimeoutKey = Section + ":" + nameof(InstallTimeout);
+    public const string GrafanaEnabledKey = Section + ":" + GrafanaSection + ":" + Enabled;
+    public const string MarketHoursKey = Section + ":" + AlertmanagerSection + ":" + nameof(MarketHours);
+
+    private const string GrafanaSection = "Grafana";
+    private const string AlertmanagerSection = "Alertmanager";
+    private const string Enabled = "Enabled";
+    private const string AnonymousAccess = "AnonymousAccess";
+
+    /// <summary>Every key the AppHost reads, and the keys under each section (<c>*</c>: the section's owner validates them).</summary>
     private static readonly Dictionary<string, string[]> Keys = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Runtime"] = [], ["HighAvailability"] = [], ["StateDirectory"] = [], ["ConfigRoot"] = [], ["VolumePrefix"] = [],
-        ["InstallMissing"] = [], ["InstallTimeout"] = [], ["Grafana"] = ["Enabled", "AnonymousAccess"], ["Alertmanager"] = ["MarketHours"],
-        ["Images"] = ["*"], ["Kubernetes"] = ["*"],
+        [nameof(Runtime)] = [], [nameof(HighAvailability)] = [], [nameof(StateDirectory)] = [], [nameof(ConfigRoot)] = [],
+        [nameof(VolumePrefix)] = [], [nameof(InstallMissing)] = [], [nameof(InstallTimeout)] = [],
+        [GrafanaSection] = [Enabled, AnonymousAccess], [AlertmanagerSection] = [nameof(MarketHours)],
+        [nameof(Images)] = ["*"], ["Kubernetes"] = ["*"],
     };
 
     public RuntimeChoice Runtime { get; init; } = RuntimeChoice.Auto;
@@ -67,7 +85,7 @@ public sealed record AppHostSettings
     /// <summary>Said once at start-up: settings that still work but have moved.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    public static string Key(string name) => $"{Section}:{name}";
+    private static string Key(string name) => $"{Section}:{name}";
 
     /// <summary>Reads the section; a wrong value leaves its default in place and adds a problem instead of throwing.</summary>
     public static AppHostSettings Bind(IConfiguration configuration, string appHostDirectory)
@@ -89,37 +107,38 @@ public sealed record AppHostSettings
         }
 
         problems.AddRange(UnknownKeys(section));
-        var configRoot = Path.GetFullPath(SettingValues.NonEmpty(section["ConfigRoot"]) ?? Path.Combine(appHostDirectory, ".."));
+        var configRoot = Path.GetFullPath(SettingValues.NonEmpty(section[nameof(ConfigRoot)]) ?? Path.Combine(appHostDirectory, ".."));
         if (!File.Exists(Path.Combine(configRoot, "prometheus", "prometheus.yml")))
         {
-            problems.Add($"{Key("ConfigRoot")} '{configRoot}' does not contain prometheus/prometheus.yml: point it at the NexusTrade repository root.");
+            problems.Add($"{ConfigRootKey} '{configRoot}' does not contain prometheus/prometheus.yml: point it at the NexusTrade repository root.");
         }
-        var volumePrefix = SettingValues.NonEmpty(section["VolumePrefix"]) ?? "nexustrade";
+        var volumePrefix = SettingValues.NonEmpty(section[nameof(VolumePrefix)]) ?? "nexustrade";
         if (!System.Text.RegularExpressions.Regex.IsMatch(volumePrefix, "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"))
         {
-            problems.Add($"{Key("VolumePrefix")} is '{volumePrefix}': use letters, digits, '_', '.' or '-' (a Docker volume name).");
+            problems.Add($"{VolumePrefixKey} is '{volumePrefix}': use letters, digits, '_', '.' or '-' (a Docker volume name).");
         }
 
-        var marketHours = section.GetSection("Alertmanager");
-        if (SettingValues.NonEmpty(marketHours["MarketHours"]) is null && SettingValues.NonEmpty(configuration[LegacyMarketHoursKey]) is not null)
+        var alertmanager = section.GetSection(AlertmanagerSection);
+        if (SettingValues.NonEmpty(alertmanager[nameof(MarketHours)]) is null && SettingValues.NonEmpty(configuration[LegacyMarketHoursKey]) is not null)
         {
-            warnings.Add($"{LegacyMarketHoursKey} has moved to {Key("Alertmanager:MarketHours")}: it is read from the old key this time.");
-            marketHours = configuration.GetSection("Alertmanager");
+            warnings.Add($"{LegacyMarketHoursKey} has moved to {MarketHoursKey}: it is read from the old key this time.");
+            alertmanager = configuration.GetSection(AlertmanagerSection);
         }
+        var grafana = section.GetSection(GrafanaSection);
+        var defaults = new AppHostSettings { ConfigRoot = configRoot, StateDirectory = "" };
 
-        return new AppHostSettings
+        return defaults with
         {
-            Runtime = Read(() => SettingValues.Choice(section, "Runtime", RuntimeChoice.Auto), RuntimeChoice.Auto),
-            HighAvailability = Read(() => SettingValues.Flag(section, "HighAvailability", false), false),
-            ConfigRoot = configRoot,
-            StateDirectory = Path.GetFullPath(SettingValues.NonEmpty(section["StateDirectory"]) ?? Path.Combine(configRoot, ".state")),
+            Runtime = Read(() => SettingValues.Choice(section, nameof(Runtime), defaults.Runtime), defaults.Runtime),
+            HighAvailability = Read(() => SettingValues.Flag(section, nameof(HighAvailability), defaults.HighAvailability), defaults.HighAvailability),
+            StateDirectory = Path.GetFullPath(SettingValues.NonEmpty(section[nameof(StateDirectory)]) ?? Path.Combine(configRoot, ".state")),
             VolumePrefix = volumePrefix,
-            GrafanaEnabled = Read(() => SettingValues.Flag(section.GetSection("Grafana"), "Enabled", true), true),
-            GrafanaAnonymousAccess = Read(() => SettingValues.Flag(section.GetSection("Grafana"), "AnonymousAccess", false), false),
-            InstallMissing = Read(() => SettingValues.Flag(section, "InstallMissing", true), true),
-            InstallTimeout = Read(() => SettingValues.Duration(section, "InstallTimeout", TimeSpan.FromMinutes(15)), TimeSpan.FromMinutes(15)),
-            MarketHours = Read(() => SettingValues.Choice(marketHours, "MarketHours", MarketHours.Open), MarketHours.Open),
-            Images = Read(() => ContainerImageOverrides.From(configuration), ContainerImageOverrides.None),
+            GrafanaEnabled = Read(() => SettingValues.Flag(grafana, Enabled, defaults.GrafanaEnabled), defaults.GrafanaEnabled),
+            GrafanaAnonymousAccess = Read(() => SettingValues.Flag(grafana, AnonymousAccess, defaults.GrafanaAnonymousAccess), defaults.GrafanaAnonymousAccess),
+            InstallMissing = Read(() => SettingValues.Flag(section, nameof(InstallMissing), defaults.InstallMissing), defaults.InstallMissing),
+            InstallTimeout = Read(() => SettingValues.Duration(section, nameof(InstallTimeout), defaults.InstallTimeout), defaults.InstallTimeout),
+            MarketHours = Read(() => SettingValues.Choice(alertmanager, nameof(MarketHours), defaults.MarketHours), defaults.MarketHours),
+            Images = Read(() => ContainerImageOverrides.From(configuration), defaults.Images),
             Problems = problems,
             Warnings = warnings,
         };

@@ -8,9 +8,9 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// Installs missing host packages with apt-get before the stack starts, as bootstrap.sh would, but only where that needs
 /// no prompt: as root, or through <c>sudo -n</c>. Says what it installs and why, streams what apt-get fetches, unpacks
 /// and sets up with the elapsed time, and says how long it took. Never prompts, never waits longer than
-/// <see cref="HostInstallSettings.Timeout"/>.
+/// <paramref name="timeout"/> (<c>NexusTrade:InstallTimeout</c>).
 /// </summary>
-public sealed class HostPackageInstaller(HostInstallSettings settings, TextWriter progress)
+public sealed class HostPackageInstaller(TimeSpan timeout, TextWriter progress)
 {
     /// <summary>The lines of apt-get's output that say what it is doing; the rest (reading lists, dpkg's database) is noise.</summary>
     private static readonly string[] ProgressPrefixes = ["Get:", "Fetched ", "Unpacking ", "Setting up "];
@@ -40,17 +40,17 @@ public sealed class HostPackageInstaller(HostInstallSettings settings, TextWrite
 
         var list = string.Join(", ", packages);
         progress.WriteLine($"nexustrade: {why}: host mode needs {list}, not found on PATH; installing them with apt-get {how} " +
-                           $"(up to {settings.Timeout:c}; {HostInstallSettings.InstallMissingKey}=false to skip).");
+                           $"(up to {timeout:c}; {AppHostSettings.InstallMissingKey}=false to skip).");
         _clock.Restart();
         string[][] steps = [["update"], ["install", "-y", "--no-install-recommends", .. packages]];
         foreach (var step in steps)
         {
             string[] command = [.. prefix, aptGet, .. step];
-            var remaining = settings.Timeout - _clock.Elapsed;
+            var remaining = timeout - _clock.Elapsed;
             (int? exitCode, string error) = remaining > TimeSpan.Zero ? Run(command[0], command[1..], remaining, echo: true) : (null, "");
             if (exitCode is null)
             {
-                return $"apt-get {step[0]} did not finish within {HostInstallSettings.InstallTimeoutKey}={settings.Timeout:c} and was stopped; " +
+                return $"apt-get {step[0]} did not finish within {AppHostSettings.InstallTimeoutKey}={timeout:c} and was stopped; " +
                        "if it had begun unpacking, `sudo dpkg --configure -a` finishes that";
             }
             if (exitCode != 0) return $"apt-get {step[0]} failed with exit code {exitCode}: {error}";
@@ -75,8 +75,8 @@ public sealed class HostPackageInstaller(HostInstallSettings settings, TextWrite
         }
     }
 
-    /// <summary>Exit code (null when stopped at <paramref name="timeout"/>) and the error lines of stderr (apt's "E:" lines, else its last line).</summary>
-    private (int? ExitCode, string Error) Run(string file, IEnumerable<string> args, TimeSpan timeout, bool echo)
+    /// <summary>Exit code (null when stopped at <paramref name="limit"/>) and the error lines of stderr (apt's "E:" lines, else its last line).</summary>
+    private (int? ExitCode, string Error) Run(string file, IEnumerable<string> args, TimeSpan limit, bool echo)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -104,7 +104,7 @@ public sealed class HostPackageInstaller(HostInstallSettings settings, TextWrite
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
+        if (!process.WaitForExit(limit))
         {
             Stop(process);
             return (null, "");

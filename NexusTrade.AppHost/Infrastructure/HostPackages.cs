@@ -22,7 +22,7 @@ public sealed class HostPackages
         var path = Path.Combine(configRoot, RelativePath);
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"{StackRuntime.ConfigRootKey} '{configRoot}' has no {RelativePath}: point it at the NexusTrade repository root.");
+            throw new InvalidOperationException($"{AppHostSettings.ConfigRootKey} '{configRoot}' has no {RelativePath}: point it at the NexusTrade repository root.");
         }
         var run = new List<(string, string)>();
         foreach (var line in File.ReadLines(path))

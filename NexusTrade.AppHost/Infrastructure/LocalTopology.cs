@@ -11,8 +11,6 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// </summary>
 public sealed record LocalTopology(bool HighlyAvailable)
 {
-    public const string HighAvailabilityKey = AppHostSettings.Section + ":HighAvailability";
-
     public int PrometheusReplicas => HighlyAvailable ? HighAvailability.PrometheusReplicas : 1;
 
     public int AlertmanagerReplicas => HighlyAvailable ? HighAvailability.AlertmanagerReplicas : 1;
@@ -25,8 +23,8 @@ public sealed record LocalTopology(bool HighlyAvailable)
 
     /// <summary>The one-line problem for <see cref="Preflight"/>: HA mode runs the real binaries as host processes only.</summary>
     public string? Problem(StackRuntime runtime) => HighlyAvailable && !runtime.IsHost
-        ? $"{HighAvailabilityKey}=true runs host processes only: add --{StackRuntime.RuntimeKey}=host (container mode is not supported in HA mode), " +
-          $"or drop {HighAvailabilityKey}."
+        ? $"{AppHostSettings.HighAvailabilityKey}=true runs host processes only: add --{AppHostSettings.RuntimeKey}=host (container mode is not supported in HA mode), " +
+          $"or drop {AppHostSettings.HighAvailabilityKey}."
         : null;
 
     /// <summary>The resource names of a component's replicas: <c>name</c> alone, or <c>name-0</c>, <c>name-1</c>, … (as the StatefulSet's pods).</summary>

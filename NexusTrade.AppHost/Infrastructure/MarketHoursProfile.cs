@@ -22,7 +22,7 @@ public enum MarketHours
 /// <summary>Rewrites the <c>exchange-*</c> time intervals of the Alertmanager config for <see cref="MarketHours"/>.</summary>
 public static class MarketHoursProfile
 {
-    public const string ConfigurationKey = AppHostSettings.Section + ":Alertmanager:MarketHours";
+    public const string ConfigurationKey = AppHostSettings.MarketHoursKey;
 
     public const string Session = "exchange-session";
     public const string Closed = "exchange-closed";

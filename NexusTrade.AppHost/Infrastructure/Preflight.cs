@@ -47,10 +47,9 @@ public static class Preflight
         if (runtime.Settings.Problems.Count > 0) return runtime.Settings.Problems;
         var problems = new List<string>();
         if (topology?.Problem(runtime) is { } highAvailability) problems.Add(highAvailability);
-        var install = HostInstallSettings.From(runtime.Settings);
         problems.AddRange(PlaceProblems(builder.Configuration, runtime.StateDirectory));
         // Packages are installed only when nothing else stands in the way: never an install for a run that stops anyway.
-        if (runtime.IsHost && MissingPackages(runtime, problems.Count == 0 ? install : null) is { } missing) problems.Add(missing);
+        if (runtime.IsHost && MissingPackages(runtime, install: problems.Count == 0 && runtime.Settings.InstallMissing) is { } missing) problems.Add(missing);
         if (problems.Count == 0) builder.Services.AddHostedService(_ => new StateDirectoryLock(runtime.StateDirectory));
         return problems;
     }
@@ -65,18 +64,18 @@ public static class Preflight
     }
 
     /// <summary>
-    /// The line for host packages that are not on PATH, or null. With <paramref name="install"/> (and
+    /// The line for host packages that are not on PATH, or null. With <paramref name="install"/> (nothing else wrong,
     /// <c>NexusTrade:InstallMissing</c> on) they are installed first, and the line names what is still missing and why.
     /// </summary>
-    private static string? MissingPackages(StackRuntime runtime, HostInstallSettings? install)
+    private static string? MissingPackages(StackRuntime runtime, bool install)
     {
         var packages = HostPackages.Load(runtime.ConfigRoot);
         var missing = packages.Missing();
         if (missing.Count == 0) return null;
         var why = "";
-        if (install is { InstallMissing: true })
+        if (install)
         {
-            var failure = new HostPackageInstaller(install, Console.Out).Install(missing, runtime.ChosenBecause);
+            var failure = new HostPackageInstaller(runtime.Settings.InstallTimeout, Console.Out).Install(missing, runtime.ChosenBecause);
             var stillMissing = packages.Missing();
             if (stillMissing.Count == 0) return null;
             var installed = missing.Except(stillMissing).ToList();
@@ -85,7 +84,7 @@ public static class Preflight
             missing = stillMissing;
         }
         return $"host mode needs {string.Join(", ", missing)}, not found on PATH{why}: run `sudo bash scripts/bootstrap.sh`, " +
-               $"or start Docker to run the infrastructure in containers ({StackRuntime.RuntimeKey}=container).";
+               $"or start Docker to run the infrastructure in containers ({AppHostSettings.RuntimeKey}=container).";
     }
 
     private static string? StateDirectoryProblem(string directory)
@@ -100,8 +99,8 @@ public static class Preflight
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return $"{StackRuntime.StateDirectoryKey} '{directory}' is not writable ({ex.Message}): make it writable, " +
-                   $"or choose another with --{StackRuntime.StateDirectoryKey}=DIR.";
+            return $"{AppHostSettings.StateDirectoryKey} '{directory}' is not writable ({ex.Message}): make it writable, " +
+                   $"or choose another with --{AppHostSettings.StateDirectoryKey}=DIR.";
         }
     }
 
@@ -118,7 +117,7 @@ public static class Preflight
             var pidFile = StateDirectoryLock.PidFile(directory);
             var owner = File.Exists(pidFile) ? $" (PID {File.ReadAllText(pidFile).Trim()})" : "";
             return $"another NexusTrade AppHost{owner} is running on the state directory '{directory}': stop it (Ctrl+C in its terminal) " +
-                   $"before starting this one, or give this one its own --{StackRuntime.StateDirectoryKey}=DIR.";
+                   $"before starting this one, or give this one its own --{AppHostSettings.StateDirectoryKey}=DIR.";
         }
     }
 

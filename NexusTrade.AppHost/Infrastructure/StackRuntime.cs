@@ -11,10 +11,6 @@ public enum RuntimeMode { Container, Host }
 /// </summary>
 public sealed class StackRuntime
 {
-    public const string RuntimeKey = AppHostSettings.Section + ":Runtime";
-    public const string StateDirectoryKey = AppHostSettings.Section + ":StateDirectory";
-    public const string ConfigRootKey = AppHostSettings.Section + ":ConfigRoot";
-
     private StackRuntime(RuntimeMode mode, string chosenBecause, string configRoot, string stateDirectory, ContainerImageOverrides images, string volumePrefix)
     {
         Mode = mode;
@@ -63,8 +59,8 @@ public sealed class StackRuntime
         {
             // Publishing describes containers whatever this machine can run.
             _ when builder.ExecutionContext.IsPublishMode => (RuntimeMode.Container, "publishing"),
-            RuntimeChoice.Container => (RuntimeMode.Container, $"{RuntimeKey}=container"),
-            RuntimeChoice.Host => (RuntimeMode.Host, $"{RuntimeKey}=host"),
+            RuntimeChoice.Container => (RuntimeMode.Container, $"{AppHostSettings.RuntimeKey}=container"),
+            RuntimeChoice.Host => (RuntimeMode.Host, $"{AppHostSettings.RuntimeKey}=host"),
             _ => ContainerRuntimeAnswers()
                 ? (RuntimeMode.Container, "a container engine answered")
                 : (RuntimeMode.Host, "no container engine answered (docker info, podman info)"),

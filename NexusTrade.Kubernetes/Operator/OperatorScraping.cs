@@ -83,7 +83,7 @@ public static class OperatorScraping
                 Interval = PrometheusKubernetesConfig.ScrapeInterval,
                 ScrapeTimeout = PrometheusKubernetesConfig.ScrapeTimeout,
                 Module = probe.Labels["module"],
-                Prober = new ProberSpec { Url = probe.Exporter, Path = "/probe", Scheme = "http" },
+                Prober = new ProberSpec { Url = probe.Exporter, Path = ScrapeModel.ProbePath, Scheme = "http" },
                 Targets = new ProbeTargets
                 {
                     StaticConfig = new ProbeStaticConfig { Static = [probe.Target], Labels = new Dictionary<string, string>(probe.Labels.OrderBy(l => l.Key, StringComparer.Ordinal)) },

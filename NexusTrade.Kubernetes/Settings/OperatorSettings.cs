@@ -40,7 +40,7 @@ public sealed partial record OperatorSettings(
         var section = kubernetes.GetSection("Operator");
         var ns = section["Namespace"]?.Trim();
         if (string.IsNullOrEmpty(ns)) ns = Default.Namespace;
-        else if (!DnsLabel().IsMatch(ns) || ns.Length > 63)
+        else if (!SettingValues.IsDnsLabel(ns))
         {
             throw new InvalidOperationException($"{Section}:Namespace is '{ns}': give the namespace the operator's Prometheus and Grafana run in (a DNS label: lower-case letters, digits and '-').");
         }
@@ -68,9 +68,6 @@ public sealed partial record OperatorSettings(
         }
         return labels;
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
 
     [GeneratedRegex(@"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
     private static partial Regex LabelKey();

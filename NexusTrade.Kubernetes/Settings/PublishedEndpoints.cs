@@ -49,12 +49,12 @@ public static class PublishedEndpoints
             throw new InvalidOperationException($"{path}:BasicAuthUsername and {path}:BasicAuthSecret go together: set both or neither.");
         }
         // A DNS-1123 name, as Kubernetes requires of a Secret.
-        if (secret is not null && !System.Text.RegularExpressions.Regex.IsMatch(secret, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+        if (secret is not null && !SettingValues.IsDnsLabel(secret))
         {
             throw new InvalidOperationException($"{path}:BasicAuthSecret is '{secret}': give the name of a Secret (lower-case letters, digits and '-').");
         }
         return new RemoteWriteTarget(url, secret is null ? null : new RemoteWriteBasicAuth(username!, secret));
     }
 
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    private static string? NonEmpty(string? value) => SettingValues.NonEmpty(value);
 }

@@ -7,7 +7,7 @@ namespace NexusTrade.Kubernetes;
 /// Typed reads of one setting, each failing with a message that names its full key and says what would be valid: the
 /// AppHost's settings and the publisher's share them, so that every key reports a mistake the same way.
 /// </summary>
-public static class SettingValues
+public static partial class SettingValues
 {
     public static bool Flag(IConfiguration section, string key, bool fallback) => NonEmpty(section[key]) switch
     {
@@ -35,6 +35,15 @@ public static class SettingValues
     }
 
     public static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>A DNS-1123 label (a namespace, a Secret of ours): lower-case letters, digits and '-', at most 63.</summary>
+    public static bool IsDnsLabel(string value) => value.Length <= 63 && DnsLabel().IsMatch(value);
+
+    /// <summary>A DNS-1123 subdomain (a StorageClass): labels joined by '.', at most 253.</summary>
+    public static bool IsDnsSubdomain(string value) => value.Length <= 253 && value.Split('.').All(label => DnsLabel().IsMatch(label));
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex DnsLabel();
 
     /// <summary>The full key of <paramref name="key"/> in <paramref name="section"/> (the root configuration has no path).</summary>
     public static string PathOf(IConfiguration section, string key) => section is IConfigurationSection { Path: { Length: > 0 } path } ? $"{path}:{key}" : key;

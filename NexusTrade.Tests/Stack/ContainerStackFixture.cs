@@ -18,7 +18,7 @@ public sealed class ContainerStackFixture : StackFixture
     public static readonly string[] OfflineComponents = [.. Directory.EnumerateFiles(RepoPaths.Combine("scripts", "offline-images"), "*.Dockerfile")
         .Select(recipe => Path.GetFileName(recipe)[..^".Dockerfile".Length]).Where(name => name != "tunnel-base").Order(StringComparer.Ordinal)];
 
-    public const string ImagePrefix = "nexustrade-offline/";
+    public const string ImagePrefix = NexusTrade.Kubernetes.KubernetesPublishingOptions.OfflineImagePrefix;
 
     private static readonly string[] Containers = OfflineComponents;
 
