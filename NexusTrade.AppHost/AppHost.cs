@@ -13,6 +13,9 @@ using NexusTrade.Kubernetes;
 //
 // --NexusTrade:HighAvailability=true (host mode): api-0/1, prometheus-0/1 (each scrapes and probes everything and
 // alerts every Alertmanager) and alertmanager-0/1/2 gossiping on loopback, as the published manifests run them.
+// scripts/catalog.sh: the component catalogue for the scripts (packages, offline images); nothing starts.
+if (args is [ComponentCatalog.Command, ..]) return ComponentCatalog.Print(args, Console.Out);
+
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.Bind(builder.Configuration, builder.AppHostDirectory);
 var runtime = StackRuntime.Resolve(builder, settings);
@@ -34,28 +37,28 @@ var grafanaPassword = builder.AddParameter("grafana-admin-password", new Generat
     .PublishAsKubernetesSecret("grafana-admin", "admin-password", "password of Grafana's admin user");
 
 // Application
-var redis = builder.AddQuoteCacheRedis("redis", runtime, redisPassword);
+var redis = builder.AddQuoteCacheRedis(runtime, redisPassword);
 var primary = builder.AddMarketFeed("marketfeed-primary", marketDataApiKey);
 var secondary = builder.AddMarketFeed("marketfeed-secondary", marketDataApiKey);
 var api = builder.AddApi("api", topology.ApiReplicas, redis, marketDataApiKey, primary, secondary);
 
 // Monitoring
-var nodeExporter = builder.AddNodeExporter("node-exporter", runtime);
-var redisExporter = builder.AddRedisExporter("redis-exporter", runtime, redis, redisPassword);
-var blackboxExporter = builder.AddBlackboxExporter("blackbox-exporter", runtime);
+var nodeExporter = builder.AddNodeExporter(runtime);
+var redisExporter = builder.AddRedisExporter(runtime, redis, redisPassword);
+var blackboxExporter = builder.AddBlackboxExporter(runtime);
 var alertInbox = builder.AddAlertInbox("alert-inbox");
-var alertmanager = builder.AddAlertmanagers("alertmanager", runtime, topology.AlertmanagerReplicas, alertInbox);
-var prometheus = builder.AddPrometheus("prometheus", runtime, topology.PrometheusReplicas, alertmanager)
+var alertmanager = builder.AddAlertmanagers(runtime, topology.AlertmanagerReplicas, alertInbox);
+var prometheus = builder.AddPrometheus(runtime, topology.PrometheusReplicas, alertmanager)
     .WithScrapeTarget("api", api)
-    .WithScrapeTarget("marketfeed-primary", primary)
-    .WithScrapeTarget("marketfeed-secondary", secondary)
-    .WithScrapeTarget("alert-inbox", alertInbox)
-    .WithScrapeTarget("node-exporter", nodeExporter)
-    .WithScrapeTarget("redis-exporter", redisExporter)
+    .WithScrapeTarget(primary)
+    .WithScrapeTarget(secondary)
+    .WithScrapeTarget(alertInbox)
+    .WithScrapeTarget(nodeExporter)
+    .WithScrapeTarget(redisExporter)
     .WithProbe("quote", blackboxExporter, BlackboxModule.Http2xx, api, "/api/quotes/AAPL")
     .WithProbe("health", blackboxExporter, BlackboxModule.Http2xx, api, "/health")
     .WithProbe("websocket", blackboxExporter, BlackboxModule.WebSocketHandshake, api, "/ws/quotes");
-var grafana = builder.AddGrafana("grafana", runtime, grafanaPassword, prometheus, alertmanager);
+var grafana = builder.AddGrafana(runtime, grafanaPassword, prometheus, alertmanager);
 // Every notification links to the dashboard panel that explains its alert (the rules' dashboard_url).
 alertmanager.WithDashboardLinks(grafana);
 

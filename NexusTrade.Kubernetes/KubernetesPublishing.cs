@@ -10,6 +10,9 @@ public static class KubernetesPublishing
 {
     public const string StepName = "kubernetes-manifests";
 
+    /// <summary>The components only the cluster runs (not in the app model), for the component catalogue.</summary>
+    public static IReadOnlyList<InfrastructureComponent> ClusterOnlyComponents { get; } = [KubeStateMetricsWorkload.Component];
+
     /// <summary>
     /// Adds a publish step that writes Kubernetes manifests and a kustomization.yaml into the publish output directory
     /// (<c>aspire publish -o DIR</c>, or <c>--operation publish --step publish --output-path DIR</c>). Each resource

@@ -84,14 +84,12 @@ public sealed record KubernetesPublishingOptions(
     /// <summary>The images a cluster can pull: an offline image (built from Debian packages into the local engine) cannot serve one.</summary>
     public static void RefuseOfflineImages(ContainerImageOverrides images)
     {
-        foreach (var (name, image) in images.Overrides.Where(o => o.Value.Image.StartsWith(OfflineImagePrefix, StringComparison.Ordinal)))
+        foreach (var (pinned, image) in images.Overrides.Where(o => o.Image.Image.StartsWith(OfflineImagePrefix, StringComparison.Ordinal)))
         {
-            var why = name == ContainerImages.Prometheus.Name
-                ? "Debian builds Prometheus without Kubernetes service discovery, so the published config fails on it"
-                : "it exists only in the local container engine that scripts/build-offline-images.sh built it into";
             throw new InvalidOperationException(
-                $"{ContainerImageOverrides.Section}:{name} is '{image.Reference}', an offline image for local container mode: {why}. " +
-                $"Publish with the pinned image ({ContainerImageOverrides.Overridable.First(i => i.Name == name).Reference}) or a mirror of it.");
+                $"{ContainerImageOverrides.Section}:{pinned.Name} is '{image.Reference}', an offline image for local container mode: it exists " +
+                "only in the local container engine that scripts/build-offline-images.sh built it into (and Debian builds Prometheus " +
+                $"without Kubernetes service discovery). Publish with the pinned image ({pinned.Reference}) or a mirror of it.");
         }
     }
 

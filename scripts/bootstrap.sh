@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Installs what host mode needs on Debian/Ubuntu: Redis, Prometheus (+promtool), Alertmanager (+amtool) and the
-# node, Redis and blackbox exporters. With --test, also what the tests use: Debian's chromium (the dashboard browser
-# test), the shellcheck linter and wrk. --all installs every package of the list, present or not. Idempotent: installs
-# only what is missing. The list is scripts/host-packages.txt (the AppHost reads the same file). The .NET 10 SDK must
-# be installed. Grafana has no Debian package: install it from grafana.com and put `grafana` on PATH, or run the stack
-# with Docker.
+# Installs what host mode needs on Debian/Ubuntu: the Debian package of each component that has one (Redis,
+# Prometheus with promtool, Alertmanager with amtool, the exporters). With --test, also what the tests use (Debian's
+# chromium, shellcheck, wrk). --all installs every package of the list, present or not. Idempotent: installs only what
+# is missing. The list is the component catalogue (scripts/catalog.sh host-packages), which the AppHost checks too.
+# The .NET 10 SDK must be installed; run this as the user who builds (apt-get runs through sudo). Grafana has no
+# Debian package: install it from grafana.com and put `grafana` on PATH, or run the stack with Docker.
 set -euo pipefail
 
-list="$(dirname "$0")/host-packages.txt"
+list=$(bash "$(dirname "$0")/catalog.sh" host-packages)
 mode="${1:-}"
 case "$mode" in --test|--all|"") ;; *) echo "usage: $0 [--test|--all]" >&2; exit 2 ;; esac
 
@@ -20,15 +20,16 @@ declare -A listed=()
 want() { [ -n "${listed[$1]:-}" ] || { listed[$1]=1; missing+=("$1"); }; }
 while read -r binary package purpose _; do
   case "$binary" in ""|"#"*) continue ;; esac
+  [ "$package" = "-" ] && continue  # no Debian package (Grafana)
   case "$purpose" in
     run) [ -n "${listed[run:$package]:-}" ] || { listed[run:$package]=1; run_packages+=("$package"); } ;;
     tool) ;;
     test) [ "$mode" = "" ] && continue ;;
-    *) echo "bootstrap: $list: '$binary' is for '$purpose': use run, tool or test" >&2; exit 1 ;;
+    *) echo "bootstrap: the catalogue says '$binary' is for '$purpose': expected run, tool or test" >&2; exit 1 ;;
   esac
   checked+=("$binary")
   if [ "$mode" = "--all" ] || ! command -v "$binary" >/dev/null 2>&1; then want "$package"; fi
-done < "$list"
+done <<< "$list"
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"

@@ -6,8 +6,9 @@
 #   2. `docker import` of it as nexustrade-offline/bookworm:<debian version>, and on it the base of Aspire's container
 #      tunnel (nexustrade-offline/tunnel-base, tagged mcr.microsoft.com/azurelinux/base/core:3.0: DCP builds its proxy
 #      image FROM that name and falls back to a local image of it when the pull fails, as it does offline);
-#   3. one image per component from scripts/offline-images/<component>.Dockerfile, installing the Debian package its
-#      `ARG PACKAGE=` names in the upstream image's layout, tagged nexustrade-offline/<component>:<upstream version>.
+#   3. one image per component of the catalogue that has one (scripts/catalog.sh offline-images: its name and Debian
+#      package), from scripts/offline-images/<component>.Dockerfile, which installs the package in the upstream
+#      image's layout; tagged nexustrade-offline/<component>:<upstream version>.
 #
 # Idempotent: an existing image is skipped (--force rebuilds the images, not the cached root filesystem). Prints the
 # image overrides to use (NexusTrade:Images:<name>=image:tag) last. Needs root (debootstrap) and a Docker engine
@@ -23,10 +24,8 @@ tunnel_base=mcr.microsoft.com/azurelinux/base/core:3.0
 force=false
 [ "${1:-}" = "--force" ] && force=true
 
-# One image per recipe <component>.Dockerfile, made of the Debian package its `ARG PACKAGE=` names (no list here: a
-# new component is a new recipe). The tunnel's base is built on its own below.
-recipes=()
-for recipe in *.Dockerfile; do [ "$recipe" = tunnel-base.Dockerfile ] || recipes+=("$recipe"); done
+# The components and their packages, from the component catalogue (no list here). The tunnel's base is built on its own below.
+images=$(bash ../catalog.sh offline-images)
 
 say() { echo "offline-images: $*" >&2; }
 fail() { say "$*"; exit 1; }
@@ -134,10 +133,9 @@ build_base
 base_version=${base#*:}
 build_tunnel_base
 overrides=()
-for recipe in "${recipes[@]}"; do
-  name=${recipe%.Dockerfile}
-  package=$(sed -n 's/^ARG PACKAGE=//p' "$recipe")
-  [ -n "$package" ] || fail "$recipe names no Debian package (ARG PACKAGE=…)"
+while read -r name package; do
+  recipe=$name.Dockerfile
+  [ -f "$recipe" ] || fail "the catalogue's $name has no recipe scripts/offline-images/$recipe"
   full=$(debian_version "$package")
   if [ -z "$full" ] || [ "$full" = "(none)" ]; then fail "apt knows no candidate for $package: run apt-get update"; fi
   image=$prefix/$name:$(upstream_version "$full")
@@ -145,11 +143,11 @@ for recipe in "${recipes[@]}"; do
     say "$image exists: skipped"
   else
     say "building $image from $package $full"
-    build "$image" "$recipe" --build-arg "VERSION=$full" \
+    build "$image" "$recipe" --build-arg "PACKAGE=$package" --build-arg "VERSION=$full" \
       --label "org.opencontainers.image.version=$full" --label "org.opencontainers.image.source=debian:$package"
   fi
   overrides+=("NexusTrade:Images:$name=$image")
-done
+done <<< "$images"
 
 docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' "$prefix/*" >&2
 printf '%s\n' "${overrides[@]}"

@@ -15,13 +15,12 @@ if [ ! -d "$schema/node_modules" ]; then
 fi
 
 repo=$(pwd -P)
-# The binaries a stack runs: those of scripts/host-packages.txt (host mode, the browser test), Grafana (no package),
-# DCP and the .NET projects.
-stack_binaries=$(awk '!/^#/ && ($3 == "run" || $3 == "test") { printf "%s|", $1 }' scripts/host-packages.txt)
+# The binaries a stack runs: those of the component catalogue (host mode, the browser test), DCP and the .NET projects.
+stack_binaries=$(bash scripts/catalog.sh host-packages | awk '$3 == "run" || $3 == "test" { printf "%s|", $1 }')
 stack_processes() {
   # PIDs of stack processes started from this checkout or a test stack's state directory (never killed here: only
   # reported if a test leaves one behind). Other checkouts' processes, e.g. a benchmark, are not ours.
-  ps -eo pid=,args= | awk -v binaries="(${stack_binaries}grafana|/dcp\$|NexusTrade\\.[A-Za-z]+)" '$2 ~ binaries {print $1}' |
+  ps -eo pid=,args= | awk -v binaries="(${stack_binaries}/dcp\$|NexusTrade\\.[A-Za-z]+)" '$2 ~ binaries {print $1}' |
     while read -r pid; do
       where="$(readlink "/proc/$pid/cwd" 2>/dev/null) $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
       case "$where" in *"$repo"*|*nexustrade-tests-*) echo "$pid" ;; esac

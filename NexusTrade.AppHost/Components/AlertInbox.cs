@@ -13,9 +13,9 @@ public static class AlertInboxComponent
     public static IResourceBuilder<ProjectResource> AddAlertInbox(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddProjectOnOwnPort<Projects.NexusTrade_AlertInbox>(name)
             .PublishAsKubernetesSimulator(ProjectImage.AlertInbox, MarketFeedComponent.SimulatorBudget)
-            .WithEndpoint(name: "smtp", scheme: "tcp", env: "AlertInbox__SmtpPort", isProxied: false)
+            .WithEndpoint(name: EndpointNames.Smtp, scheme: "tcp", env: "AlertInbox__SmtpPort", isProxied: false)
             .WithHttpHealthCheck("/health")
-            .WithUrlForEndpoint(StackResourceExtensions.HttpEndpoint, url =>
+            .WithUrlForEndpoint(EndpointNames.Http, url =>
             {
                 url.Url = "/inbox";
                 url.DisplayText = "Notifications";

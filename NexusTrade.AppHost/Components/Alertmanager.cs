@@ -6,8 +6,14 @@ namespace NexusTrade.AppHost.Components;
 
 public static class AlertmanagerComponent
 {
-    /// <summary>The gossip endpoint of a clustered Alertmanager (TCP and UDP on one dynamic loopback port).</summary>
-    public const string GossipEndpoint = "gossip";
+    public static readonly InfrastructureComponent Component = new("alertmanager")
+    {
+        PinnedImage = "quay.io/prometheus/alertmanager:v0.27.0",
+        Host = new("prometheus-alertmanager", "prometheus-alertmanager", "amtool"),
+        User = RuntimeUser.Nobody,
+        Port = 9093,
+        Budget = new("20m", "64Mi", "200m", "256Mi"),
+    };
 
     /// <summary>
     /// How long a member waits for the members before it in the cluster to notify before it notifies itself (it waits
@@ -25,20 +31,20 @@ public static class AlertmanagerComponent
     /// <c>global</c> endpoints and secret files differ.
     /// </summary>
     public static IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AddAlertmanagers(this IDistributedApplicationBuilder builder,
-        string name, StackRuntime runtime, int replicas, IResourceBuilder<ProjectResource> inbox)
+        StackRuntime runtime, int replicas, IResourceBuilder<ProjectResource> inbox)
     {
         var marketHours = runtime.Settings.MarketHours;
-        if (!runtime.IsHost) return [builder.AddAlertmanagerContainer(name, runtime, inbox, marketHours)];
+        if (!runtime.IsHost) return [builder.AddAlertmanagerContainer(runtime, inbox, marketHours)];
 
-        var members = LocalTopology.ReplicaNames(name, replicas)
-            .Select(member => builder.AddHostProcess(member, "prometheus-alertmanager", runtime.State(member)))
+        var members = LocalTopology.ReplicaNames(Component.Name, replicas)
+            .Select(member => builder.AddComponentProcess(Component, runtime, member))
             .ToList();
         foreach (var member in members)
         {
             var memberName = member.Resource.Name;
             var etc = runtime.State(memberName, "etc");
             var peers = members.Where(peer => peer != member).ToList();
-            if (peers.Count > 0) member.WithEndpoint(name: GossipEndpoint, scheme: "tcp", isProxied: false);
+            if (peers.Count > 0) member.WithEndpoint(name: EndpointNames.Gossip, scheme: "tcp", isProxied: false);
             member.WithArgs(context =>
             {
                 context.Args.Add(LocalConfigArgument(member.Resource, Path.Combine(etc, "alertmanager.yml"), etc, runtime, inbox, marketHours));
@@ -52,10 +58,10 @@ public static class AlertmanagerComponent
                     return;
                 }
                 // Loopback is not a private address to memberlist: the advertised address is given, not guessed.
-                var gossip = member.LoopbackListenAddress(GossipEndpoint);
+                var gossip = member.LoopbackListenAddress(EndpointNames.Gossip);
                 context.Args.Add(ReferenceExpression.Create($"--cluster.listen-address={gossip}"));
                 context.Args.Add(ReferenceExpression.Create($"--cluster.advertise-address={gossip}"));
-                foreach (var peer in peers) context.Args.Add(ReferenceExpression.Create($"--cluster.peer={peer.LoopbackListenAddress(GossipEndpoint)}"));
+                foreach (var peer in peers) context.Args.Add(ReferenceExpression.Create($"--cluster.peer={peer.LoopbackListenAddress(EndpointNames.Gossip)}"));
                 context.Args.Add($"--cluster.peer-timeout={(int)LocalPeerTimeout.TotalSeconds}s");
             });
             member.WithLocalDelivery(runtime, inbox);
@@ -63,14 +69,14 @@ public static class AlertmanagerComponent
         return members;
     }
 
-    private static IResourceBuilder<IResourceWithEndpoints> AddAlertmanagerContainer(this IDistributedApplicationBuilder builder, string name,
+    private static IResourceBuilder<IResourceWithEndpoints> AddAlertmanagerContainer(this IDistributedApplicationBuilder builder,
         StackRuntime runtime, IResourceBuilder<ProjectResource> inbox, MarketHours marketHours)
     {
-        var etc = runtime.State(name, "etc");
-        var container = builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Alertmanager), 9093);
+        var container = builder.AddComponentContainer(Component, runtime);
+        var etc = runtime.State(Component.Name, "etc");
         return container
                 .WithBindMount(etc, "/etc/alertmanager", isReadOnly: true)
-                .WithVolume(runtime.Volume("alertmanager-data"), "/alertmanager")
+                .WithVolume(runtime.Volume($"{Component.Name}-data"), "/alertmanager")
                 .WithArgs(LocalConfigArgument(container.Resource, "/etc/alertmanager/alertmanager.yml", etc, runtime, inbox, marketHours),
                     "--storage.path=/alertmanager", AlertmanagerSettings.MaintenanceIntervalArg, AlertmanagerSettings.NoClusterArg)
                 .WithLocalDelivery(runtime, inbox);
@@ -86,7 +92,7 @@ public static class AlertmanagerComponent
         {
             var delivery = await AlertmanagerLocalProfile.ForInboxAsync(alertmanager, inbox.Resource, runtime, marketHours, cancellationToken);
             await AlertmanagerLocalProfile.WriteAsync(Path.Combine(runtime.PrometheusDirectory, "alertmanager.yml"), etc, runtime, delivery, cancellationToken);
-        }, [inbox.GetEndpoint(StackResourceExtensions.HttpEndpoint), inbox.GetEndpoint(AlertmanagerLocalProfile.SmtpEndpoint)]);
+        }, [inbox.GetEndpoint(EndpointNames.Http), inbox.GetEndpoint(EndpointNames.Smtp)]);
 
     private static IResourceBuilder<T> WithLocalDelivery<T>(this IResourceBuilder<T> alertmanager, StackRuntime runtime,
         IResourceBuilder<ProjectResource> inbox) where T : IResourceWithEndpoints, IResourceWithWaitSupport
@@ -95,6 +101,6 @@ public static class AlertmanagerComponent
         // Only the inbox's address goes into the config, and Alertmanager retries a delivery that fails: it need not
         // wait for the inbox to be healthy (a wait that would delay every resource behind it by a health-check period).
         return alertmanager.WithHttpHealthCheck("/-/ready").WaitForStart(inbox)
-            .PublishAsKubernetesAlertmanager(runtime.PrometheusDirectory, new ResourceBudget("20m", "64Mi", "200m", "256Mi"), RuntimeUser.Nobody);
+            .PublishAsKubernetesAlertmanager(runtime.PrometheusDirectory, Component.Budget, Component.User);
     }
 }

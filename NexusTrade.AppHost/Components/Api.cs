@@ -34,7 +34,7 @@ public static class ApiComponent
         {
             var provider = providers[i];
             api.WithEnvironment($"MarketData__Providers__{i}__Name", provider.Resource.Name)
-                .WithEnvironment($"MarketData__Providers__{i}__BaseUrl", provider.GetEndpoint("http"))
+                .WithEnvironment($"MarketData__Providers__{i}__BaseUrl", provider.GetEndpoint(EndpointNames.Http))
                 .WithEnvironment($"MarketData__Providers__{i}__ApiKey", apiKey)
                 .WithReference(provider)
                 // Started, not healthy: the chain already copes with a provider that is not answering yet (retry, fail-over).

@@ -9,13 +9,22 @@ namespace NexusTrade.AppHost.Components;
 
 public static class GrafanaComponent
 {
-
+    public static readonly InfrastructureComponent Component = new("grafana")
+    {
+        PinnedImage = "docker.io/grafana/grafana:11.6.0",
+        // No Debian package: host mode runs a grafana binary installed from grafana.com, when there is one.
+        Host = new("grafana", Package: null),
+        // The grafana user of the official image.
+        User = new(472, 472),
+        Port = 3000,
+        Budget = new("50m", "128Mi", "500m", "512Mi"),
+    };
 
     /// <summary>
     /// Grafana with the repository's provisioning (datasources, dashboards). Grafana has no Debian package: in host mode
     /// it runs only when a <c>grafana</c> binary is on PATH; otherwise the AppHost says it is skipped and returns null.
     /// </summary>
-    public static IResourceBuilder<IResourceWithEndpoints>? AddGrafana(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime,
+    public static IResourceBuilder<IResourceWithEndpoints>? AddGrafana(this IDistributedApplicationBuilder builder, StackRuntime runtime,
         IResourceBuilder<ParameterResource> adminPassword, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> prometheusReplicas,
         IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagerReplicas)
     {
@@ -29,27 +38,27 @@ public static class GrafanaComponent
         }
         if (runtime.IsHost)
         {
-            if (StackRuntime.FindOnPath("grafana") is not { } binary)
+            if (StackRuntime.FindOnPath(Component.Host!.Binary) is not { } binary)
             {
                 return Skipped(builder, "Grafana is skipped: no container runtime and no 'grafana' binary on PATH. Install Grafana from grafana.com " +
                                         "(it has no Debian package) or run with Docker; Prometheus and Alertmanager run without it.");
             }
 
-            var process = builder.AddExecutable(name, binary, runtime.State(name), "server", "--homepath", GrafanaHome(binary))
-                .WithHttpEndpoint(name: StackResourceExtensions.HttpEndpoint, env: "GF_SERVER_HTTP_PORT", isProxied: false)
+            var process = builder.AddExecutable(Component.Name, binary, runtime.State(Component.Name), "server", "--homepath", GrafanaHome(binary))
+                .WithHttpEndpoint(name: EndpointNames.Http, env: "GF_SERVER_HTTP_PORT", isProxied: false)
                 .WithEnvironment("GF_SERVER_HTTP_ADDR", "127.0.0.1")
-                .WithEnvironment("GF_PATHS_DATA", runtime.State(name, "data"))
-                .WithEnvironment("GF_PATHS_LOGS", runtime.State(name, "logs"))
-                .WithEnvironment("GF_PATHS_PLUGINS", runtime.State(name, "plugins"))
+                .WithEnvironment("GF_PATHS_DATA", runtime.State(Component.Name, "data"))
+                .WithEnvironment("GF_PATHS_LOGS", runtime.State(Component.Name, "logs"))
+                .WithEnvironment("GF_PATHS_PLUGINS", runtime.State(Component.Name, "plugins"))
                 .WithEnvironment("GF_PATHS_PROVISIONING", Path.Combine(runtime.GrafanaDirectory, "provisioning"))
                 .WithEnvironment("GRAFANA_DASHBOARDS_PATH", Path.Combine(runtime.GrafanaDirectory, "dashboards"));
             return process.WithGrafanaSettings(runtime, adminPassword, prometheus, alertmanager);
         }
 
-        return builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Grafana), 3000)
+        return builder.AddComponentContainer(Component, runtime)
                 .WithBindMount(Path.Combine(runtime.GrafanaDirectory, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.GrafanaDirectory, "dashboards"), "/var/lib/grafana/dashboards", isReadOnly: true)
-                .WithVolume(runtime.Volume("grafana-data"), "/var/lib/grafana")
+                .WithVolume(runtime.Volume($"{Component.Name}-data"), "/var/lib/grafana")
                 .WithEnvironment("GRAFANA_DASHBOARDS_PATH", "/var/lib/grafana/dashboards")
                 .WithGrafanaSettings(runtime, adminPassword, prometheus, alertmanager);
     }
@@ -67,7 +76,7 @@ public static class GrafanaComponent
 
     /// <summary>
     /// The datasources' URLs as endpoint references (loopback, the container network, or the cluster's Services), the
-    /// admin account and Grafana's own settings; in the cluster it runs as the image's grafana user (472).
+    /// admin account and Grafana's own settings.
     /// </summary>
     private static IResourceBuilder<T> WithGrafanaSettings<T>(this IResourceBuilder<T> grafana, StackRuntime runtime,
         IResourceBuilder<ParameterResource> adminPassword, IResourceBuilder<IResourceWithEndpoints> prometheus,
@@ -77,9 +86,9 @@ public static class GrafanaComponent
         prometheus.WithKubernetesClient(grafana);
         alertmanager.WithKubernetesClient(grafana);
         return grafana
-            .PublishAsKubernetesGrafana(runtime.GrafanaDirectory, new ResourceBudget("50m", "128Mi", "500m", "512Mi"), new RuntimeUser(472, 472))
-            .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(StackResourceExtensions.HttpEndpoint))
-            .WithEnvironment("ALERTMANAGER_URL", alertmanager.GetEndpoint(StackResourceExtensions.HttpEndpoint))
+            .PublishAsKubernetesGrafana(runtime.GrafanaDirectory, Component.Budget, Component.User)
+            .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(EndpointNames.Http))
+            .WithEnvironment("ALERTMANAGER_URL", alertmanager.GetEndpoint(EndpointNames.Http))
             .WithEnvironment("GF_SECURITY_ADMIN_USER", "admin")
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", adminPassword)
             // Anonymous access only when asked for, and then read-only.

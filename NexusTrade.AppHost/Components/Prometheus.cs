@@ -7,6 +7,15 @@ namespace NexusTrade.AppHost.Components;
 
 public static class PrometheusComponent
 {
+    public static readonly InfrastructureComponent Component = new("prometheus")
+    {
+        PinnedImage = "quay.io/prometheus/prometheus:v2.55.1",
+        Host = new("prometheus", "prometheus", "promtool"),
+        User = RuntimeUser.Nobody,
+        Port = 9090,
+        Budget = new("200m", "1Gi", "1", "2Gi"),
+    };
+
     private static readonly PrometheusSettings Settings = PrometheusSettings.Default;
 
     /// <summary>
@@ -17,15 +26,15 @@ public static class PrometheusComponent
     /// and sends to every Alertmanager, told apart by the <c>replica</c> external label (the resource's name), which
     /// prometheus.yml drops from alerts so that the Alertmanagers see one alert, not two.
     /// </summary>
-    public static IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AddPrometheus(this IDistributedApplicationBuilder builder, string name,
+    public static IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AddPrometheus(this IDistributedApplicationBuilder builder,
         StackRuntime runtime, int replicas, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers)
     {
         if (!runtime.IsHost)
         {
-            var container = builder.AddPrometheusContainer(name, runtime);
+            var container = builder.AddPrometheusContainer(Component.Name, runtime);
             return [container.WithTargetsAndAlerting(runtime, [container], alertmanagers)];
         }
-        var pair = LocalTopology.ReplicaNames(name, replicas).Select(replica => builder.AddPrometheusProcess(replica, runtime)).ToList();
+        var pair = LocalTopology.ReplicaNames(Component.Name, replicas).Select(replica => builder.AddPrometheusProcess(replica, runtime)).ToList();
         foreach (var prometheus in pair) prometheus.WithTargetsAndAlerting(runtime, pair, alertmanagers);
         return pair;
     }
@@ -44,7 +53,7 @@ public static class PrometheusComponent
         Link(Path.Combine(etc, "rules"), Path.Combine(runtime.PrometheusDirectory, "rules"));
         Link(Path.Combine(etc, LocalPrometheusConfig.TargetsDirectory), targetsDirectory);
         var configFile = Path.Combine(etc, "prometheus.yml");
-        var process = builder.AddHostProcess(name, "prometheus", runtime.State(name)).WithEnvironment(ReplicaVariable, name);
+        var process = builder.AddComponentProcess(Component, runtime, name).WithEnvironment(ReplicaVariable, name);
         return process.WithArgs(context =>
         {
             context.Args.Add(ConfigFileArgument(process.Resource, configFile, configFile, targetsDirectory, runtime));
@@ -63,12 +72,12 @@ public static class PrometheusComponent
         // into it just before the container is created.
         var renderedConfig = Path.Combine(runtime.State(name, "etc"), "prometheus.yml");
         if (!File.Exists(renderedConfig)) File.WriteAllText(renderedConfig, "");
-        var container = builder.AddPinnedContainer(name, runtime.Image(ContainerImages.Prometheus), 9090);
+        var container = builder.AddComponentContainer(Component, runtime);
         return container
                 .WithBindMount(renderedConfig, "/etc/prometheus/prometheus.yml", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "rules"), "/etc/prometheus/rules", isReadOnly: true)
                 .WithBindMount(targetsDirectory, "/etc/prometheus/targets", isReadOnly: true)
-                .WithVolume(runtime.Volume("prometheus-data"), "/prometheus")
+                .WithVolume(runtime.Volume($"{name}-data"), "/prometheus")
                 .WithEnvironment(ReplicaVariable, name)
                 .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", renderedConfig, targetsDirectory, runtime),
                     .. Settings.StorageArgs("/prometheus"), PrometheusSettings.ForGracePeriodArg, "--web.enable-lifecycle", ExpandExternalLabelsArg]);
@@ -83,8 +92,8 @@ public static class PrometheusComponent
         IReadOnlyList<IResourceBuilder<T>> pair, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers)
         where T : IResourceWithEndpoints, IResourceWithWaitSupport
     {
-        // In the cluster: a StatefulSet as the image's user nobody, with the repository's rules.
-        prometheus.PublishAsKubernetesPrometheus(Settings, runtime.PrometheusDirectory, new ResourceBudget("200m", "1Gi", "1", "2Gi"), RuntimeUser.Nobody)
+        // In the cluster: a StatefulSet with the repository's rules.
+        prometheus.PublishAsKubernetesPrometheus(Settings, runtime.PrometheusDirectory, Component.Budget, Component.User)
             .WithHttpHealthCheck("/-/ready");
         foreach (var replica in pair) prometheus.WithScrapeTarget("prometheus", replica);
         foreach (var alertmanager in alertmanagers)
@@ -132,7 +141,7 @@ public static class PrometheusComponent
             var target = await probe.Target.AddressFromAsync(prometheus, runtime, cancellationToken);
             var exporter = await probe.Exporter.AddressFromAsync(prometheus, runtime, cancellationToken);
             probes.Add(new TargetGroup([probe.TargetParameter(target)],
-                new Dictionary<string, string>(probe.Labels) { [PrometheusKubernetesConfig.ExporterAddressLabel] = exporter }));
+                new Dictionary<string, string>(probe.Labels) { [ScrapeModel.ExporterAddressLabel] = exporter }));
         }
         if (probes.Count > 0) await WriteTargetFileAsync(directory, ProbeTargetAnnotation.Job, probes, cancellationToken);
     }

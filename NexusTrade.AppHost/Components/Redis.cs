@@ -9,9 +9,8 @@ namespace NexusTrade.AppHost.Components;
 public sealed class RedisServerResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
-    public const string TcpEndpoint = RedisWorkload.Endpoint;
 
-    public EndpointReference PrimaryEndpoint => new(this, TcpEndpoint);
+    public EndpointReference PrimaryEndpoint => new(this, EndpointNames.Tcp);
 
     public ParameterResource Password => password;
 
@@ -22,24 +21,35 @@ public sealed class RedisServerResource(string name, string command, string work
 
 public static class RedisComponent
 {
+    public static readonly InfrastructureComponent Component = new("redis")
+    {
+        PinnedImage = "docker.io/library/redis:7.4.2",
+        Host = new("redis-server", "redis-server"),
+        // The redis user of the official image.
+        User = new(999, 999),
+        Port = 6379,
+        // maxmemory plus room for the AOF rewrite buffers and the process itself.
+        Budget = new("50m", "320Mi", "500m", "384Mi"),
+    };
+
     /// <summary>The quote cache: Redis with a password, persistence, and a bounded memory (LRU eviction), per <see cref="RedisSettings"/>.</summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddQuoteCacheRedis(this IDistributedApplicationBuilder builder, string name,
+    public static IResourceBuilder<IResourceWithConnectionString> AddQuoteCacheRedis(this IDistributedApplicationBuilder builder,
         StackRuntime runtime, IResourceBuilder<ParameterResource> password)
     {
         var settings = RedisSettings.Default;
+        var name = Component.Name;
         var redis = runtime.IsHost ? builder.AddHostRedis(name, runtime, password, settings) : builder.AddContainerRedis(name, runtime, password, settings);
-        // maxmemory plus room for the AOF rewrite buffers and the process itself; 999 is the redis user of the official image.
-        return redis.PublishAsKubernetesRedis(settings, new ResourceBudget("50m", "320Mi", "500m", "384Mi"), new RuntimeUser(999, 999));
+        return redis.PublishAsKubernetesRedis(settings, Component.Budget, Component.User);
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddContainerRedis(this IDistributedApplicationBuilder builder, string name,
         StackRuntime runtime, IResourceBuilder<ParameterResource> password, RedisSettings settings)
     {
-        var image = runtime.Image(ContainerImages.Redis);
+        var image = runtime.Image(Component.Image);
         return builder.AddRedis(name, port: null, password: password)
             .WithImageRegistry(null)
             .WithImage(image.Image, image.Tag)
-            .WithDataVolume(runtime.Volume("redis-data"))
+            .WithDataVolume(runtime.Volume($"{name}-data"))
             // Aspire runs redis-server through `sh -c "redis-server --requirepass $REDIS_PASSWORD ..."`: the settings
             // join that command line (the password stays in the environment).
             .WithArgs(context =>
@@ -54,7 +64,7 @@ public static class RedisComponent
     {
         var dataDirectory = runtime.State(name);
         var configFile = Path.Combine(dataDirectory, "redis.conf");
-        var redis = new RedisServerResource(name, StackRuntime.RequireBinary("redis-server"), dataDirectory, password.Resource);
+        var redis = new RedisServerResource(name, StackRuntime.RequireBinary(Component.Host!.Binary), dataDirectory, password.Resource);
 
         // Healthy only when AUTH and PING succeed (a listening port is not enough): the Redis health check of
         // AspNetCore.HealthChecks.Redis, on the connection string, which carries the password in-process only.
@@ -63,7 +73,7 @@ public static class RedisComponent
         builder.Services.AddHealthChecks().AddRedis(_ => connectionString ?? throw new InvalidOperationException("Redis has no connection string yet."), name: healthCheck);
 
         var resource = builder.AddResource(redis)
-            .WithEndpoint(RedisServerResource.TcpEndpoint, endpoint => endpoint.IsProxied = false)
+            .WithEndpoint(EndpointNames.Tcp, endpoint => endpoint.IsProxied = false)
             .WithArgs(configFile)
             .WithHealthCheck(healthCheck);
 

@@ -6,20 +6,30 @@ namespace NexusTrade.AppHost.Components;
 
 public static class RedisExporterComponent
 {
+    // 59000: the user of the redis_exporter image (built FROM scratch with USER 59000:59000).
+    public static readonly InfrastructureComponent Component = new("redis-exporter")
+    {
+        PinnedImage = "docker.io/oliver006/redis_exporter:v1.67.0",
+        Host = new("prometheus-redis-exporter", "prometheus-redis-exporter"),
+        User = new(59000, 59000),
+        Port = 9121,
+        Budget = new("10m", "32Mi", "100m", "128Mi"),
+    };
+
     /// <summary>Redis server metrics: memory, commands, clients, evictions.</summary>
-    public static IResourceBuilder<IResourceWithEndpoints> AddRedisExporter(this IDistributedApplicationBuilder builder, string name,
+    public static IResourceBuilder<IResourceWithEndpoints> AddRedisExporter(this IDistributedApplicationBuilder builder,
         StackRuntime runtime, IResourceBuilder<IResourceWithConnectionString> redis, IResourceBuilder<ParameterResource> redisPassword)
     {
-        var endpoint = ((IResourceWithEndpoints)redis.Resource).GetEndpoint(RedisWorkload.Endpoint);
+        var endpoint = ((IResourceWithEndpoints)redis.Resource).GetEndpoint(EndpointNames.Tcp);
         if (!runtime.IsHost)
         {
             // Redis's address on the container network (in the cluster: its Service).
-            return builder.AddPinnedContainer(name, runtime.Image(ContainerImages.RedisExporter), 9121)
+            return builder.AddComponentContainer(Component, runtime)
                 .WithEnvironment("REDIS_ADDR", ReferenceExpression.Create($"redis://{endpoint.Property(EndpointProperty.HostAndPort)}"))
                 .WithRedisExporterSettings(redis, redisPassword);
         }
 
-        var process = builder.AddHostProcess(name, "prometheus-redis-exporter", runtime.State(name));
+        var process = builder.AddComponentProcess(Component, runtime);
         return process
             .WithArgs(context =>
             {
@@ -40,7 +50,6 @@ public static class RedisExporterComponent
             .WithEnvironment("REDIS_PASSWORD", redisPassword)
             .WithHttpHealthCheck("/health")
             .WaitFor(redis)
-            // 59000: the user of the redis_exporter image (built FROM scratch with USER 59000:59000).
-            .PublishAsKubernetesRedisExporter(new ResourceBudget("10m", "32Mi", "100m", "128Mi"), new RuntimeUser(59000, 59000));
+            .PublishAsKubernetesRedisExporter(Component.Budget, Component.User);
     }
 }

@@ -15,7 +15,6 @@ public static class AlertmanagerLocalProfile
     /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
     /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
     /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
-    public const string SmtpEndpoint = "smtp";
 
     public static readonly TimeSpan MaxGroupWait = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxGroupInterval = TimeSpan.FromSeconds(10);
@@ -35,8 +34,8 @@ public static class AlertmanagerLocalProfile
     public static async Task<LocalDelivery> ForInboxAsync(IResource alertmanager, IResourceWithEndpoints inbox, StackRuntime runtime,
         MarketHours marketHours, CancellationToken cancellationToken)
     {
-        var http = await new EndpointReference(inbox, StackResourceExtensions.HttpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
-        var smtp = await new EndpointReference(inbox, SmtpEndpoint).AddressFromAsync(alertmanager, runtime, cancellationToken);
+        var http = await new EndpointReference(inbox, EndpointNames.Http).AddressFromAsync(alertmanager, runtime, cancellationToken);
+        var smtp = await new EndpointReference(inbox, EndpointNames.Smtp).AddressFromAsync(alertmanager, runtime, cancellationToken);
         var baseUrl = $"http://{http}/inbox";
         return new LocalDelivery(
             new Dictionary<string, string>
@@ -58,7 +57,7 @@ public static class AlertmanagerLocalProfile
         {
             MarketHours = marketHours,
             // The browser's address of Grafana (DCP allocates every endpoint before any resource starts); never waited for.
-            GrafanaUrl = NexusTrade.Kubernetes.DashboardLinks.DashboardLinkTarget(alertmanager) is { IsAllocated: true } grafana ? grafana.Url : "",
+            GrafanaUrl = DashboardLinks.DashboardLinkTarget(alertmanager) is { IsAllocated: true } grafana ? grafana.Url : "",
         };
     }
 
@@ -123,14 +122,14 @@ public static class AlertmanagerLocalProfile
         {
             File.Copy(template, Path.Combine(templates, Path.GetFileName(template)), overwrite: true);
         }
-        await File.WriteAllTextAsync(Path.Combine(templates, NexusTrade.Kubernetes.DashboardLinks.TemplateFileName),
-            NexusTrade.Kubernetes.DashboardLinks.TemplateFile(delivery.GrafanaUrl), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(templates, DashboardLinks.TemplateFileName),
+            DashboardLinks.TemplateFile(delivery.GrafanaUrl), cancellationToken);
 
         using var writer = new StringWriter();
         yaml.Save(writer, assignAnchors: false);
         // A container mounts etc at /etc/alertmanager, where the paths already point; a host process reads them from etc.
         var text = writer.ToString();
-        if (runtime.IsHost) text = text.Replace(NexusTrade.Kubernetes.AlertmanagerSettings.ProductionRoot, etc.TrimEnd('/') + "/", StringComparison.Ordinal);
+        if (runtime.IsHost) text = text.Replace(AlertmanagerSettings.ProductionRoot, etc.TrimEnd('/') + "/", StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(etc, "alertmanager.yml"), "# Generated from prometheus/alertmanager.yml for the local stack: do not edit.\n" + text, cancellationToken);
     }
 

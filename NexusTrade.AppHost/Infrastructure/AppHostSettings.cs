@@ -138,7 +138,7 @@ public sealed record AppHostSettings
             InstallMissing = Read(() => SettingValues.Flag(section, nameof(InstallMissing), defaults.InstallMissing), defaults.InstallMissing),
             InstallTimeout = Read(() => SettingValues.Duration(section, nameof(InstallTimeout), defaults.InstallTimeout), defaults.InstallTimeout),
             MarketHours = Read(() => SettingValues.Choice(alertmanager, nameof(MarketHours), defaults.MarketHours), defaults.MarketHours),
-            Images = Read(() => ContainerImageOverrides.From(configuration), defaults.Images),
+            Images = Read(() => ContainerImageOverrides.From(configuration, ComponentCatalog.Images), defaults.Images),
             Problems = problems,
             Warnings = warnings,
         };

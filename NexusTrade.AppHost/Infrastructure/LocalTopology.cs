@@ -49,6 +49,11 @@ public static class ReplicaWiring
         IResourceBuilder<TTarget> target) where T : IResourceWithEndpoints where TTarget : IResourceWithEndpoints =>
         scrapers.WithScrapeTarget(job, [target]);
 
+    /// <summary>Scrapes one resource as the job of its own name.</summary>
+    public static IReadOnlyList<IResourceBuilder<T>> WithScrapeTarget<T, TTarget>(this IReadOnlyList<IResourceBuilder<T>> scrapers,
+        IResourceBuilder<TTarget> target) where T : IResourceWithEndpoints where TTarget : IResourceWithEndpoints =>
+        scrapers.WithScrapeTarget(target.Resource.Name, [target]);
+
     /// <summary>Every scraper probes every replica of <paramref name="targets"/> through the one exporter.</summary>
     public static IReadOnlyList<IResourceBuilder<T>> WithProbe<T, TExporter, TTarget>(this IReadOnlyList<IResourceBuilder<T>> scrapers, string probe,
         IResourceBuilder<TExporter> exporter, BlackboxModule module, IReadOnlyList<IResourceBuilder<TTarget>> targets, string path)

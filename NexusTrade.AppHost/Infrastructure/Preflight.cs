@@ -69,21 +69,20 @@ public static class Preflight
     /// </summary>
     private static string? MissingPackages(StackRuntime runtime, bool install)
     {
-        var packages = HostPackages.Load(runtime.ConfigRoot);
-        var missing = packages.Missing();
+        var missing = ComponentCatalog.MissingHostPackages();
         if (missing.Count == 0) return null;
         var why = "";
         if (install)
         {
             var failure = new HostPackageInstaller(runtime.Settings.InstallTimeout, Console.Out).Install(missing, runtime.ChosenBecause);
-            var stillMissing = packages.Missing();
+            var stillMissing = ComponentCatalog.MissingHostPackages();
             if (stillMissing.Count == 0) return null;
             var installed = missing.Except(stillMissing).ToList();
             why = $" ({failure ?? "apt-get succeeded, yet they are still not on PATH"}" +
                   (installed.Count > 0 ? $"; installed meanwhile: {string.Join(", ", installed)})" : ")");
             missing = stillMissing;
         }
-        return $"host mode needs {string.Join(", ", missing)}, not found on PATH{why}: run `sudo bash scripts/bootstrap.sh`, " +
+        return $"host mode needs {string.Join(", ", missing)}, not found on PATH{why}: run `bash scripts/bootstrap.sh` (it asks sudo for apt-get), " +
                $"or start Docker to run the infrastructure in containers ({AppHostSettings.RuntimeKey}=container).";
     }
 

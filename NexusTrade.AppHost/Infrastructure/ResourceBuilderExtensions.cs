@@ -6,16 +6,15 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// <summary>Small pieces every stack component uses, whichever runtime it runs on.</summary>
 public static class StackResourceExtensions
 {
-    public const string HttpEndpoint = "http";
 
     /// <summary>A host process from a Debian package with a dynamic, loopback-only HTTP endpoint (no proxy: scrape targets see the real port).</summary>
     public static IResourceBuilder<ExecutableResource> AddHostProcess(this IDistributedApplicationBuilder builder, string name,
         string binary, string workingDirectory) =>
         builder.AddExecutable(name, StackRuntime.RequireBinary(binary), workingDirectory)
-            .WithHttpEndpoint(name: HttpEndpoint, isProxied: false);
+            .WithHttpEndpoint(name: EndpointNames.Http, isProxied: false);
 
     /// <summary><c>127.0.0.1:{port}</c> of the resource's own HTTP endpoint, for <c>--web.listen-address</c> style flags.</summary>
-    public static ReferenceExpression LoopbackListenAddress(this IResourceBuilder<IResourceWithEndpoints> resource, string endpoint = HttpEndpoint) =>
+    public static ReferenceExpression LoopbackListenAddress(this IResourceBuilder<IResourceWithEndpoints> resource, string endpoint = EndpointNames.Http) =>
         ReferenceExpression.Create($"127.0.0.1:{resource.GetEndpoint(endpoint).Property(EndpointProperty.TargetPort)}");
 
     /// <summary>
@@ -26,7 +25,7 @@ public static class StackResourceExtensions
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name, launchProfileName: null)
             .WithBuiltAssemblyLaunch()
-            .WithHttpEndpoint(name: HttpEndpoint)
+            .WithHttpEndpoint(name: EndpointNames.Http)
             .WithEnvironment(context =>
             {
                 // What the launch profile set: the AppHost's environment (Development under dotnet run); never published.
@@ -50,9 +49,18 @@ public static class StackResourceExtensions
             ?? throw new InvalidOperationException($"{endpoint.Resource.Name}/{endpoint.EndpointName} has no address on the container network.");
     }
 
-    /// <summary>The pinned official image of a component, its config mounted read-only.</summary>
-    public static IResourceBuilder<ContainerResource> AddPinnedContainer(this IDistributedApplicationBuilder builder, string name,
-        ContainerImage image, int targetPort) =>
-        builder.AddContainer(name, image.Image, image.Tag)
-            .WithHttpEndpoint(name: HttpEndpoint, targetPort: targetPort);
+    /// <summary>Container mode: the component's pinned image (or its <c>NexusTrade:Images</c> override) serving HTTP on the component's port.</summary>
+    public static IResourceBuilder<ContainerResource> AddComponentContainer(this IDistributedApplicationBuilder builder,
+        InfrastructureComponent component, StackRuntime runtime)
+    {
+        var image = runtime.Image(component.Image);
+        return builder.AddContainer(component.Name, image.Image, image.Tag)
+            .WithHttpEndpoint(name: EndpointNames.Http, targetPort: component.Port);
+    }
+
+    /// <summary>Host mode: the component's binary as <paramref name="name"/> (a replica's name; the component's by default).</summary>
+    public static IResourceBuilder<ExecutableResource> AddComponentProcess(this IDistributedApplicationBuilder builder,
+        InfrastructureComponent component, StackRuntime runtime, string? name = null) =>
+        builder.AddHostProcess(name ?? component.Name,
+            component.Host?.Binary ?? throw new InvalidOperationException($"'{component.Name}' has no host mode."), runtime.State(name ?? component.Name));
 }

@@ -33,16 +33,3 @@ public sealed record Identity(string Name, string Namespace, string Component)
     /// <summary>Metadata of a cluster-scoped object (ClusterRole, ClusterRoleBinding, Namespace).</summary>
     public V1ObjectMeta ClusterMeta(string? name = null) => ManifestBuilder.Metadata(name ?? Name, null, this);
 }
-
-/// <summary>The user and group a container image is built to run as (its files belong to them).</summary>
-public sealed record RuntimeUser(long Uid, long Gid)
-{
-    /// <summary>nobody: the Prometheus project's images (prometheus, alertmanager, node-exporter) and kube-state-metrics.</summary>
-    public static readonly RuntimeUser Nobody = new(65534, 65534);
-
-    /// <summary>The non-root "app" user of the .NET runtime images (mcr.microsoft.com/dotnet/aspnet, 8.0 and later).</summary>
-    public static readonly RuntimeUser DotNetApp = new(1654, 1654);
-}
-
-/// <summary>CPU and memory a container asks for (scheduling) and may not exceed (limits).</summary>
-public sealed record ResourceBudget(string CpuRequest, string MemoryRequest, string CpuLimit, string MemoryLimit);

@@ -59,9 +59,10 @@ public sealed record KubernetesClientAnnotation(IResource Client) : IResourceAnn
 /// <summary>The image of a .NET project and the setting under NexusTrade:Kubernetes that overrides it.</summary>
 public sealed record ProjectImage(string SettingKey, ContainerImage Default)
 {
-    public static readonly ProjectImage Api = new("ApiImage", ContainerImages.Api);
-    public static readonly ProjectImage MarketFeed = new("MarketFeedImage", ContainerImages.MarketFeed);
-    public static readonly ProjectImage AlertInbox = new("AlertInboxImage", ContainerImages.AlertInbox);
+    // Built and pushed by the operator; each overridable per publish (KubernetesPublishingOptions).
+    public static readonly ProjectImage Api = new("ApiImage", ContainerImage.Parse("api", "ghcr.io/nexustrade/api:1.0.0"));
+    public static readonly ProjectImage MarketFeed = new("MarketFeedImage", ContainerImage.Parse("marketfeed", "ghcr.io/nexustrade/marketfeed:1.0.0"));
+    public static readonly ProjectImage AlertInbox = new("AlertInboxImage", ContainerImage.Parse("alert-inbox", "ghcr.io/nexustrade/alert-inbox:1.0.0"));
 }
 
 /// <summary>Where a secret parameter's value lives in the cluster: one key of a Secret (never the value itself).</summary>

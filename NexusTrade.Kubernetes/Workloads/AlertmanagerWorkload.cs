@@ -32,7 +32,7 @@ public static class AlertmanagerWorkload
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string prometheusDirectory)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        var port = spec.ContainerPort(EndpointNames.Http);
         // Gossip (silences, notification log, membership) runs over TCP and UDP on the same port.
         V1ContainerPort[] gossip = [Port("gossip-tcp", HighAvailability.GossipPort), Port("gossip-udp", HighAvailability.GossipPort, "UDP")];
         foreach (var key in ReceiverSecrets) context.Secrets.Declare(key);

@@ -34,7 +34,7 @@ public static class ApiWorkload
         environment.Remove(settings.ContainsKey);
         var config = ConfigMap(identity, $"{spec.Name}-config", settings);
 
-        var port = Port(DotNetProject.HttpPortName, ComponentSpec.DotNetHttpPort);
+        var port = Port(EndpointNames.Http, ComponentSpec.DotNetHttpPort);
         var container = DotNetProject.Container(spec, context, port);
         container.EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = config.Metadata.Name } }];
         container.Env = environment.Build();

@@ -14,7 +14,6 @@ public static class BlackboxExporterWorkload
 {
     public const string ConfigFileName = "blackbox.yml";
     public const string ConfigDirectory = "/etc/blackbox_exporter";
-    public const int Port = 9115;
 
     /// <summary><c>--config.file</c> of every runtime: the file mounted at <see cref="ConfigDirectory"/>.</summary>
     public static string ConfigFileArg(string directory = ConfigDirectory) => $"--config.file={directory}/{ConfigFileName}";
@@ -33,13 +32,13 @@ public static class BlackboxExporterWorkload
     {
         exporter.WithKubernetesClient(prometheus);
         return prometheus.WithAnnotation(new ProbeTargetAnnotation(probe, module,
-            exporter.GetEndpoint(PrometheusWorkload.Endpoint), target.GetEndpoint(PrometheusWorkload.Endpoint), path));
+            exporter.GetEndpoint(EndpointNames.Http), target.GetEndpoint(EndpointNames.Http), path));
     }
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string prometheusDirectory)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        var port = spec.ContainerPort(EndpointNames.Http);
         var config = ConfigMap(identity, $"{spec.Name}-config",
             new Dictionary<string, string> { [ConfigFileName] = File.ReadAllText(Path.Combine(prometheusDirectory, ConfigFileName)) });
 

@@ -11,7 +11,6 @@ namespace NexusTrade.Kubernetes;
 /// </summary>
 public static class DotNetProject
 {
-    public const string HttpPortName = "http";
     public const string MetricsPortName = "metrics";
 
     /// <summary>The management port (ServiceDefaults' Metrics:Port): the OpenTelemetry Prometheus exporter's usual 9464.</summary>

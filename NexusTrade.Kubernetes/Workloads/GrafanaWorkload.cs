@@ -28,7 +28,7 @@ public static class GrafanaWorkload
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, string grafanaDirectory)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        var port = spec.ContainerPort(EndpointNames.Http);
         var provisioning = Path.Combine(grafanaDirectory, "provisioning");
 
         var datasources = ConfigMap(identity, $"{spec.Name}-provisioning-datasources", Files(Path.Combine(provisioning, "datasources"), "*.yml"));

@@ -10,9 +10,16 @@ namespace NexusTrade.Kubernetes;
 /// </summary>
 public static class KubeStateMetricsWorkload
 {
-    public const string Name = "kube-state-metrics";
+    /// <summary>A component of the cluster only: no host mode, no offline image.</summary>
+    public static readonly InfrastructureComponent Component = new("kube-state-metrics")
+    {
+        PinnedImage = "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0",
+        User = RuntimeUser.Nobody,
+        Port = 8080,
+        Budget = new("20m", "64Mi", "200m", "256Mi"),
+    };
 
-    private static readonly ResourceBudget Budget = new("20m", "64Mi", "200m", "256Mi");
+    public static string Name => Component.Name;
 
     /// <summary>
     /// The object kinds kube-state-metrics reports on (--resources) and may read (ClusterRole): what the rules and the
@@ -27,17 +34,17 @@ public static class KubeStateMetricsWorkload
     ];
 
     /// <summary>Its scrape job: it describes other pods, so their namespace and pod labels win (honor_labels).</summary>
-    public static ServiceScrapeJob ScrapeJob(ComponentSpec prometheus) => new(Name, Name, prometheus.Deployment.Namespace, "http", HonorLabels: true);
+    public static ServiceScrapeJob ScrapeJob(ComponentSpec prometheus) => new(Name, Name, prometheus.Deployment.Namespace, EndpointNames.Http, HonorLabels: true);
 
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec prometheus, PublishContext context)
     {
         var identity = new Identity(Name, prometheus.Deployment.Namespace, "exporter");
-        var metrics = Port("http", 8080);
+        var metrics = Port(EndpointNames.Http, Component.Port);
         var telemetry = Port("telemetry", 8081);
         var container = Harden(new V1Container
         {
             Name = identity.Name,
-            Image = context.Options.Images.Resolve(ContainerImages.KubeStateMetrics).Reference,
+            Image = context.Options.Images.Resolve(Component.Image).Reference,
             Args =
             [
                 $"--port={metrics.ContainerPort}",
@@ -47,9 +54,9 @@ public static class KubeStateMetricsWorkload
             Ports = [metrics, telemetry],
             ReadinessProbe = HttpProbe("/readyz", telemetry.Name),
             LivenessProbe = HttpProbe("/livez", metrics.Name, failureThreshold: 6),
-        }, Budget);
+        }, Component.Budget);
 
-        var template = PodTemplate(identity, RuntimeUser.Nobody, [container], serviceAccount: identity.Name);
+        var template = PodTemplate(identity, Component.User, [container], serviceAccount: identity.Name);
         return
         [
             ServiceAccount(identity),

@@ -8,6 +8,11 @@ namespace NexusTrade.Kubernetes;
 /// <summary>node-exporter on every node: a DaemonSet on the host's PID and network namespaces, the host's root read-only.</summary>
 public static class NodeExporterWorkload
 {
+    /// <summary>node-exporter reads the host's filesystems through the host's root mounted here (container and cluster alike).</summary>
+    public const string HostRoot = "/host";
+
+    public const string RootFsArg = "--path.rootfs=" + HostRoot;
+
     public static IResourceBuilder<T> PublishAsKubernetesNodeExporter<T>(this IResourceBuilder<T> exporter, ResourceBudget budget, RuntimeUser user)
         where T : IResource =>
         // The chart runs node-exporter on every node already: in operator mode, nothing takes its place.
@@ -16,12 +21,12 @@ public static class NodeExporterWorkload
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        var port = spec.ContainerPort(EndpointNames.Http);
         var container = HttpContainer(spec, spec.Image, port, "/", "/");
         // Filesystems are read through the host's root mounted below.
-        container.Args = [NodeExporterSettings.RootFsArg];
+        container.Args = [RootFsArg];
         // HostToContainer: filesystems the host mounts later (new volumes) show up without a restart.
-        container.VolumeMounts = [new V1VolumeMount { Name = "host-root", MountPath = NodeExporterSettings.HostRoot, ReadOnlyProperty = true, MountPropagation = "HostToContainer" }];
+        container.VolumeMounts = [new V1VolumeMount { Name = "host-root", MountPath = HostRoot, ReadOnlyProperty = true, MountPropagation = "HostToContainer" }];
 
         var template = PodTemplate(identity, spec.Deployment.User, [container],
             [new V1Volume { Name = "host-root", HostPath = new V1HostPathVolumeSource { Path = "/", Type = "Directory" } }]);

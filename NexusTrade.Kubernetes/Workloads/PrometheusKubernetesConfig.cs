@@ -25,9 +25,6 @@ public static class PrometheusKubernetesConfig
     /// <summary>Where the remote-write Secret's password file is mounted.</summary>
     public const string RemoteWriteDirectory = "/etc/prometheus/remote-write";
 
-    /// <summary>The hidden target label that carries the exporter's address (file_sd locally, static_configs here).</summary>
-    public const string ExporterAddressLabel = "__blackbox_address";
-
     /// <summary>How often every target is scraped and how long a scrape may take: both modes (the ServiceMonitors and Probes too).</summary>
     public const string ScrapeInterval = "30s";
 
@@ -132,7 +129,7 @@ public static class PrometheusKubernetesConfig
         ["static_configs"] = probes.Select(probe => new Dictionary<string, object>
         {
             ["targets"] = new[] { probe.Target },
-            ["labels"] = new SortedDictionary<string, string>(probe.Labels.ToDictionary()) { [ExporterAddressLabel] = probe.Exporter },
+            ["labels"] = new SortedDictionary<string, string>(probe.Labels.ToDictionary()) { [ScrapeModel.ExporterAddressLabel] = probe.Exporter },
         }).ToList(),
         ["relabel_configs"] = ScrapeModel.ProbeRelabelling(),
     };

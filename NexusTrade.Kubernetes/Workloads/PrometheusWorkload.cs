@@ -9,7 +9,6 @@ namespace NexusTrade.Kubernetes;
 /// <summary>Prometheus: two replicas with Kubernetes service discovery, the repository's rule files, and a volume each for the TSDB.</summary>
 public static class PrometheusWorkload
 {
-    public const string Endpoint = "http";
     private const string ConfigDirectory = "/etc/prometheus/config";
     private const string StorageSize = "20Gi";
 
@@ -28,14 +27,14 @@ public static class PrometheusWorkload
     {
         // A .NET project admits Prometheus on its management port alone (DotNetProject.Network), not as a client of its HTTP port.
         if (target.Resource is not ProjectResource) target.WithKubernetesClient(prometheus);
-        return prometheus.WithAnnotation(new ScrapeTargetAnnotation(job, target.GetEndpoint(Endpoint)));
+        return prometheus.WithAnnotation(new ScrapeTargetAnnotation(job, target.GetEndpoint(EndpointNames.Http)));
     }
 
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, PrometheusSettings settings,
         string prometheusDirectory)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(Endpoint);
+        var port = spec.ContainerPort(EndpointNames.Http);
         var remoteWrite = context.Options.RemoteWrite;
 
         var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["prometheus.yml"] = RenderConfig(spec, context, remoteWrite) });

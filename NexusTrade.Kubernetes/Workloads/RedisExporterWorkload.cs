@@ -15,7 +15,7 @@ public static class RedisExporterWorkload
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(PrometheusWorkload.Endpoint);
+        var port = spec.ContainerPort(EndpointNames.Http);
         var container = HttpContainer(spec, spec.Image, port, "/health", "/health");
         // REDIS_ADDR is Redis's Service; REDIS_PASSWORD the redis-password parameter, i.e. Secret redis-auth.
         container.Env = EnvironmentBuilder.FromModel(spec, context).Build();

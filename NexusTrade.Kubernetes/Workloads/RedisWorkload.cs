@@ -8,7 +8,6 @@ namespace NexusTrade.Kubernetes;
 /// <summary>The Redis quote cache in namespace nexustrade: a StatefulSet with its data on a claim, its password from a Secret.</summary>
 public static class RedisWorkload
 {
-    public const string Endpoint = "tcp";
 
     public static IResourceBuilder<T> PublishAsKubernetesRedis<T>(this IResourceBuilder<T> redis, RedisSettings settings,
         ResourceBudget budget, RuntimeUser user) where T : IResource =>
@@ -17,7 +16,7 @@ public static class RedisWorkload
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context, RedisSettings settings)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(Endpoint);
+        var port = spec.ContainerPort(EndpointNames.Tcp);
 
         var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["redis.conf"] = RedisConf(settings, port.ContainerPort) });
         var container = Harden(new V1Container

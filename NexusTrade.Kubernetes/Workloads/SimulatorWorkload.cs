@@ -19,7 +19,7 @@ public static class SimulatorWorkload
     private static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(ComponentSpec spec, PublishContext context)
     {
         var identity = PublishContext.Identity(spec);
-        var port = spec.ContainerPort(DotNetProject.HttpPortName);
+        var port = spec.ContainerPort(EndpointNames.Http);
         // Only the HTTP side is published: the inbox's SMTP listener binds to loopback only.
         var container = DotNetProject.Container(spec, context, port);
         container.Env = DotNetProject.Environment(spec, context).Build();

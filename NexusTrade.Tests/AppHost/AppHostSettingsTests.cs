@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using NexusTrade.AppHost.Components;
 using NexusTrade.AppHost.Infrastructure;
 using NexusTrade.Tests.Infrastructure;
 
@@ -34,7 +35,7 @@ public sealed class AppHostSettingsTests : IDisposable
         Assert.Empty(settings.Problems);
         Assert.Equal((RuntimeChoice.Host, true, false, MarketHours.Exchange, TimeSpan.FromSeconds(30)),
             (settings.Runtime, settings.HighAvailability, settings.GrafanaEnabled, settings.MarketHours, settings.InstallTimeout));
-        Assert.Equal("mirror.example/prometheus:v2.55.1", settings.Images.Overrides["prometheus"].Reference);
+        Assert.Equal("mirror.example/prometheus:v2.55.1", settings.Images.Resolve(PrometheusComponent.Component.Image).Reference);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using NexusTrade.AppHost.Infrastructure;
 
 namespace NexusTrade.Tests.AppHost;
 
@@ -10,15 +11,9 @@ namespace NexusTrade.Tests.AppHost;
 /// </summary>
 public sealed class ContainerModeModelTests
 {
-    private static readonly Dictionary<string, string> ExpectedImages = new()
-    {
-        ["redis"] = "redis",
-        ["prometheus"] = "prometheus/prometheus",
-        ["alertmanager"] = "prometheus/alertmanager",
-        ["grafana"] = "grafana/grafana",
-        ["node-exporter"] = "prometheus/node-exporter",
-        ["redis-exporter"] = "oliver006/redis_exporter",
-    };
+    /// <summary>The components container mode runs: the catalogue's, less those only the cluster has.</summary>
+    public static IEnumerable<InfrastructureComponent> LocalComponents =>
+        ComponentCatalog.All.Except(NexusTrade.Kubernetes.KubernetesPublishing.ClusterOnlyComponents);
 
     [Fact]
     public async Task Container_mode_uses_pinned_images_read_only_config_and_named_volumes()
@@ -26,14 +21,14 @@ public sealed class ContainerModeModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(["--NexusTrade:Runtime=container"]);
         var resources = builder.Resources.ToDictionary(r => r.Name);
 
-        foreach (var (name, image) in ExpectedImages)
+        foreach (var component in LocalComponents)
         {
-            var container = Assert.IsAssignableFrom<ContainerResource>(resources[name]);
+            var container = Assert.IsAssignableFrom<ContainerResource>(resources[component.Name]);
             var annotation = container.Annotations.OfType<ContainerImageAnnotation>().Single();
-            Assert.EndsWith(image, annotation.Image);
-            Assert.False(string.IsNullOrEmpty(annotation.Tag) || annotation.Tag == "latest", $"{name} pins its image tag");
+            Assert.Equal((component.Image.Image, component.Image.Tag), (annotation.Image, annotation.Tag));
+            Assert.False(string.IsNullOrEmpty(annotation.Tag) || annotation.Tag == "latest", $"{component.Name} pins its image tag");
             var mounts = container.Annotations.OfType<ContainerMountAnnotation>().ToList();
-            Assert.All(mounts.Where(m => m.Type == ContainerMountType.BindMount), m => Assert.True(m.IsReadOnly, $"{name}: bind mount {m.Target} is read-only"));
+            Assert.All(mounts.Where(m => m.Type == ContainerMountType.BindMount), m => Assert.True(m.IsReadOnly, $"{component.Name}: bind mount {m.Target} is read-only"));
         }
 
         Assert.Contains(resources["prometheus"].Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/etc/prometheus/rules" && m.Type == ContainerMountType.BindMount);
@@ -94,11 +89,11 @@ public sealed class ContainerModeModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(
             ["--NexusTrade:Runtime=host", $"--NexusTrade:StateDirectory={Path.Combine(Path.GetTempPath(), "nexustrade-model-" + Guid.NewGuid().ToString("N")[..8])}"]);
         var executables = builder.Resources.OfType<ExecutableResource>().ToDictionary(r => r.Name, r => Path.GetFileName(r.Command));
-        Assert.Equal("redis-server", executables["redis"]);
-        Assert.Equal("prometheus", executables["prometheus"]);
-        Assert.Equal("prometheus-alertmanager", executables["alertmanager"]);
-        Assert.Equal("prometheus-node-exporter", executables["node-exporter"]);
-        Assert.Equal("prometheus-redis-exporter", executables["redis-exporter"]);
+        // Every host-mode component with a Debian package (Grafana runs only where a grafana binary is installed).
+        foreach (var component in ComponentCatalog.HostMode.Where(c => c.Host!.Package is not null))
+        {
+            Assert.Equal(component.Host!.Binary, executables[component.Name]);
+        }
         Assert.All(builder.Resources.OfType<ExecutableResource>().SelectMany(r => r.Annotations.OfType<EndpointAnnotation>()),
             endpoint => Assert.False(endpoint.IsProxied, $"{endpoint.Name}: host processes expose their real port"));
     }

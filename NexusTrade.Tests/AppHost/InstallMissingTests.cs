@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using NexusTrade.AppHost.Components;
+using NexusTrade.AppHost.Infrastructure;
 using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.AppHost;
@@ -12,8 +14,12 @@ namespace NexusTrade.Tests.AppHost;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class InstallMissingTests : IDisposable
 {
-    /// <summary>What host mode needs, less the two whose binaries the stand-in directory holds (stubs, never run).</summary>
-    private const string Missing = "prometheus-alertmanager prometheus-node-exporter prometheus-redis-exporter prometheus-blackbox-exporter";
+    /// <summary>The two binaries the stand-in directory holds (stubs, never run): Redis's and Prometheus's.</summary>
+    private static readonly string[] Stubbed = [RedisComponent.Component.Host!.Binary, PrometheusComponent.Component.Host!.Binary];
+
+    /// <summary>What host mode needs, from the component catalogue, less the packages of the stubbed binaries.</summary>
+    private static readonly string Missing = string.Join(' ', ComponentCatalog.HostMode.Select(c => c.Host!)
+        .Where(host => host.Package is not null && !Stubbed.Contains(host.Binary)).Select(host => host.Package).Distinct());
 
     private const string AptEnvironment = " | DEBIAN_FRONTEND=noninteractive RUNLEVEL=1";
 
@@ -51,8 +57,7 @@ public sealed class InstallMissingTests : IDisposable
         Directory.CreateDirectory(Bin);
         WriteScript("apt-get", AptGet);
         WriteScript("sudo", Sudo);
-        WriteScript("redis-server", "#!/bin/sh\nexit 1\n");
-        WriteScript("prometheus", "#!/bin/sh\nexit 1\n");
+        foreach (var binary in Stubbed) WriteScript(binary, "#!/bin/sh\nexit 1\n");
     }
 
     private string Bin => Path.Combine(_root, "bin");
@@ -84,7 +89,7 @@ public sealed class InstallMissingTests : IDisposable
 
         AppHostProcess.AssertOneLine(run.ExitCode, run.Error,
             $"host mode needs {Missing.Replace(" ", ", ")}, not found on PATH (apt-get install failed with exit code 100: " +
-            "E: Unable to locate package prometheus-blackbox-exporter): run `sudo bash scripts/bootstrap.sh`");
+            "E: Unable to locate package prometheus-blackbox-exporter): run `bash scripts/bootstrap.sh` (it asks sudo for apt-get)");
         Assert.DoesNotContain("nexustrade: installed", run.Output);
         AssertNothingStarted(run);
     }
@@ -111,7 +116,7 @@ public sealed class InstallMissingTests : IDisposable
         Assert.Empty(Calls("sudo"));
         Assert.Equal("", run.Output);
         AppHostProcess.AssertOneLine(run.ExitCode, run.Error,
-            $"host mode needs {Missing.Replace(" ", ", ")}, not found on PATH: run `sudo bash scripts/bootstrap.sh`, or start Docker");
+            $"host mode needs {Missing.Replace(" ", ", ")}, not found on PATH: run `bash scripts/bootstrap.sh` (it asks sudo for apt-get), or start Docker");
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using NexusTrade.AppHost.Components;
+using NexusTrade.AppHost.Infrastructure;
 using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.AppHost;
@@ -56,8 +58,11 @@ public sealed class PreflightTests : IDisposable
 
         var (exitCode, output) = await RunAppHostAsync(environment: new Dictionary<string, string> { ["PATH"] = emptyPath });
 
-        AssertOneLine(exitCode, output, "host mode needs redis-server, prometheus, prometheus-alertmanager, prometheus-node-exporter, prometheus-redis-exporter");
-        Assert.Contains("sudo bash scripts/bootstrap.sh", output);
+        // Every package of the catalogue's host-mode components, in its order.
+        var packages = ComponentCatalog.HostMode.Select(c => c.Host!.Package).OfType<string>().Distinct().ToList();
+        Assert.Contains(RedisComponent.Component.Host!.Package, packages);
+        AssertOneLine(exitCode, output, $"host mode needs {string.Join(", ", packages)}, not found on PATH");
+        Assert.Contains("run `bash scripts/bootstrap.sh`", output);
         Assert.Contains("(not installed: no apt-get on PATH)", output); // nothing to install them with
     }
 

@@ -63,22 +63,12 @@ public sealed class HardeningTests(PublishedManifests published)
 /// <summary>The hardening list as assertions, for any set of workloads (the simulators' publish uses it too).</summary>
 public static class WorkloadHardening
 {
-    /// <summary>The user each image runs as; its files (and its volumes, through fsGroup) belong to it.</summary>
-    public static readonly IReadOnlyDictionary<string, long> ExpectedUsers = new Dictionary<string, long>
-    {
-        ["prometheus"] = 65534,
-        ["alertmanager"] = 65534,
-        ["node-exporter"] = 65534,
-        ["blackbox-exporter"] = 65534,
-        ["kube-state-metrics"] = 65534,
-        ["grafana"] = 472,
-        ["redis"] = 999,
-        ["redis-exporter"] = 59000,
-        ["api"] = 1654,
-        ["marketfeed-primary"] = 1654,
-        ["marketfeed-secondary"] = 1654,
-        ["alert-inbox"] = 1654,
-    };
+    /// <summary>
+    /// The user each image runs as (its files, and its volumes through fsGroup, belong to it): each component's from
+    /// the catalogue, the .NET images' "app" user for the projects.
+    /// </summary>
+    private static long ExpectedUser(string workload) =>
+        NexusTrade.AppHost.Infrastructure.ComponentCatalog.All.FirstOrDefault(c => c.Name == workload)?.User.Uid ?? RuntimeUser.DotNetApp.Uid;
 
     public static void AssertHardened(IEnumerable<Workload> workloads)
     {
@@ -88,9 +78,9 @@ public static class WorkloadHardening
             var pod = w.Pod.SecurityContext;
             Assert.True(pod is not null, $"{w}: no pod securityContext");
             Assert.True(pod.RunAsNonRoot, $"{w}: runAsNonRoot");
-            Assert.Equal(ExpectedUsers[w.Name], pod.RunAsUser);
-            Assert.Equal(ExpectedUsers[w.Name], pod.RunAsGroup);
-            Assert.Equal(ExpectedUsers[w.Name], pod.FsGroup);
+            Assert.Equal(ExpectedUser(w.Name), pod.RunAsUser);
+            Assert.Equal(ExpectedUser(w.Name), pod.RunAsGroup);
+            Assert.Equal(ExpectedUser(w.Name), pod.FsGroup);
             Assert.Equal("RuntimeDefault", pod.SeccompProfile?.Type);
 
             Assert.All(w.Containers, container =>

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using NexusTrade.AppHost.Infrastructure;
 using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.Kubernetes;
@@ -11,8 +12,9 @@ namespace NexusTrade.Tests.Kubernetes;
 [Collection(PublishedManifestsCollection.Name)]
 public sealed class ManifestStructureTests(PublishedManifests published)
 {
-    private static readonly string[] MonitoringWorkloads = ["prometheus", "alertmanager", "grafana", "node-exporter", "kube-state-metrics", "redis-exporter", "blackbox-exporter"];
     private static readonly string[] ApplicationWorkloads = ["api", "redis"];
+    // Every other component of the catalogue is part of the monitoring stack.
+    private static readonly string[] MonitoringWorkloads = [.. ComponentCatalog.All.Select(c => c.Name).Except(ApplicationWorkloads)];
     private static readonly string[] Simulators = ["marketfeed-primary", "marketfeed-secondary", "alert-inbox"];
 
     private static readonly string[] RequiredLabels =
@@ -66,9 +68,7 @@ public sealed class ManifestStructureTests(PublishedManifests published)
     {
         var images = published.Workloads.ToDictionary(w => w.Name, w => w.Pod.Containers.Single().Image);
         Assert.Equal("ghcr.io/nexustrade/api:1.0.0", images["api"]);
-        Assert.Equal("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0", images["kube-state-metrics"]);
-        Assert.Equal("quay.io/prometheus/prometheus:v2.55.1", images["prometheus"]);
-        Assert.Equal("docker.io/library/redis:7.4.2", images["redis"]);
+        Assert.All(ComponentCatalog.All, component => Assert.Equal(component.Image.Reference, images[component.Name]));
         Assert.All(images.Values, image =>
         {
             var tag = image[(image.LastIndexOf(':') + 1)..];

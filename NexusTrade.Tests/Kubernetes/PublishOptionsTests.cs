@@ -45,7 +45,7 @@ public sealed class PublishOptionsTests : IDisposable
 
         Assert.Equal("mirror.example:5000/prometheus/prometheus:v2.55.1", workloads.Single(w => w.Name == "prometheus").Pod.Containers.Single().Image);
         Assert.Equal("mirror.example:5000/kube-state-metrics:v2.13.0", workloads.Single(w => w.Name == "kube-state-metrics").Pod.Containers.Single().Image);
-        Assert.Equal(NexusTrade.Kubernetes.ContainerImages.Alertmanager.Reference, workloads.Single(w => w.Name == "alertmanager").Pod.Containers.Single().Image);
+        Assert.Equal(NexusTrade.AppHost.Components.AlertmanagerComponent.Component.Image.Reference, workloads.Single(w => w.Name == "alertmanager").Pod.Containers.Single().Image);
     }
 
     [Fact]

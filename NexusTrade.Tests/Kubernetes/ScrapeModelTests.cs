@@ -73,8 +73,8 @@ public sealed class ScrapeModelTests(PublishedManifests published)
     [Fact]
     public async Task The_websocket_probe_requests_the_route_the_api_serves()
     {
-        var probe = (await LocalScrapeConfig.PrometheusAsync()).Annotations.OfType<NexusTrade.Kubernetes.ProbeTargetAnnotation>()
-            .Single(p => p.Module == NexusTrade.Kubernetes.BlackboxModule.WebSocketHandshake);
+        var probe = (await LocalScrapeConfig.PrometheusAsync()).Annotations.OfType<ProbeTargetAnnotation>()
+            .Single(p => p.Module == BlackboxModule.WebSocketHandshake);
         var blackbox = Root(await File.ReadAllTextAsync(RepoPaths.Combine("prometheus", "blackbox.yml")));
         var send = ((YamlSequenceNode)blackbox["modules"][probe.Module.Name]["tcp"]["query_response"]).Cast<YamlMappingNode>()
             .First(step => step.Children.ContainsKey("send"))["send"].ToString();

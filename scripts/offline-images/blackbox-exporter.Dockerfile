@@ -3,8 +3,8 @@
 # --config.file for its own file). The http and tcp probers need no capability (only icmp wants NET_RAW).
 ARG BASE
 FROM ${BASE}
-# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
-ARG PACKAGE=prometheus-blackbox-exporter
+# The Debian package the image is made of (scripts/build-offline-images.sh passes it from the component catalogue) and its version.
+ARG PACKAGE
 ARG VERSION
 RUN apt-get update && apt-get install -y --no-install-recommends "${PACKAGE}=${VERSION}" \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log \

@@ -3,8 +3,8 @@
 # by default (upstream: off); a container has no system D-Bus, so it is turned off again in the entrypoint.
 ARG BASE
 FROM ${BASE}
-# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
-ARG PACKAGE=prometheus-node-exporter
+# The Debian package the image is made of (scripts/build-offline-images.sh passes it from the component catalogue) and its version.
+ARG PACKAGE
 ARG VERSION
 RUN apt-get update && apt-get install -y "${PACKAGE}=${VERSION}" \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log \

@@ -3,8 +3,8 @@
 # /usr/share/prometheus, the upstream default arguments.
 ARG BASE
 FROM ${BASE}
-# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
-ARG PACKAGE=prometheus
+# The Debian package the image is made of (scripts/build-offline-images.sh passes it from the component catalogue) and its version.
+ARG PACKAGE
 ARG VERSION
 # The web UI's libjs-moment-timezone ships 212 MB of per-zone data files the server never serves: excluded by dpkg.
 RUN echo 'path-exclude=/usr/share/javascript/moment-timezone/data/*' > /etc/dpkg/dpkg.cfg.d/nexustrade-prometheus \

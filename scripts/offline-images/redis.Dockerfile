@@ -2,8 +2,8 @@
 # 999:999, data in /data (VOLUME, WORKDIR), docker-entrypoint.sh that drops root for redis-server, CMD redis-server.
 ARG BASE
 FROM ${BASE}
-# The Debian package the image is made of (scripts/build-offline-images.sh reads it here) and its version.
-ARG PACKAGE=redis-server
+# The Debian package the image is made of (scripts/build-offline-images.sh passes it from the component catalogue) and its version.
+ARG PACKAGE
 ARG VERSION
 # The user first, with the official image's ids: redis-tools' postinst then finds it and keeps 999:999.
 RUN groupadd -r -g 999 redis && useradd -r -g redis -u 999 -d /data -s /usr/sbin/nologin redis \

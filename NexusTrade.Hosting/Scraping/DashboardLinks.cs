@@ -1,6 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 
-namespace NexusTrade.Kubernetes;
+namespace NexusTrade.Hosting;
 
 /// <summary>
 /// The Grafana an Alertmanager's notifications link into: alert rules carry the panel's path in their
@@ -21,7 +21,7 @@ public static class DashboardLinks
     /// <summary>Notifications of <paramref name="alertmanager"/> link into the dashboards of <paramref name="grafana"/>.</summary>
     public static IResourceBuilder<T> WithDashboardLinks<T>(this IResourceBuilder<T> alertmanager, IResourceBuilder<IResourceWithEndpoints>? grafana)
         where T : IResource =>
-        grafana is null ? alertmanager : alertmanager.WithAnnotation(new DashboardLinkAnnotation(grafana.Resource.GetEndpoint(PrometheusWorkload.Endpoint)));
+        grafana is null ? alertmanager : alertmanager.WithAnnotation(new DashboardLinkAnnotation(grafana.Resource.GetEndpoint(EndpointNames.Http)));
 
     /// <summary>The Grafana the resource's notifications link into, if any.</summary>
     public static EndpointReference? DashboardLinkTarget(this IResource alertmanager) =>

@@ -1,4 +1,4 @@
-namespace NexusTrade.Kubernetes;
+namespace NexusTrade.Hosting;
 
 /// <summary>
 /// How many of each monitoring component run when the stack is highly available: the same in the cluster and in the

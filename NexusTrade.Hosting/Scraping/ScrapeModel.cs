@@ -1,13 +1,13 @@
 using Aspire.Hosting.ApplicationModel;
 
-namespace NexusTrade.Kubernetes;
+namespace NexusTrade.Hosting;
 
 /// <summary>
 /// The scrape model that both Prometheus configurations are written from: the jobs of the Prometheus resource's
 /// <see cref="ScrapeTargetAnnotation"/>s, the probe job of its <see cref="ProbeTargetAnnotation"/>s, the replica label
 /// dropped from alerts and the blackbox relabelling. Only how targets are found differs: file service discovery in
 /// the local stack (the AppHost writes the target files), Kubernetes discovery in the cluster
-/// (<see cref="PrometheusKubernetesConfig"/>). A job declared with <c>WithScrapeTarget</c> appears in both.
+/// (the publisher's PrometheusKubernetesConfig). A job declared with <c>WithScrapeTarget</c> appears in both.
 /// </summary>
 public static class ScrapeModel
 {
@@ -39,8 +39,11 @@ public static class ScrapeModel
         Copy("__address__", "__param_target"),
         Copy("__param_target", "instance"),
         Copy("module", "__param_module"),
-        Copy(PrometheusKubernetesConfig.ExporterAddressLabel, "__address__"),
+        Copy(ExporterAddressLabel, "__address__"),
     ];
+
+    /// <summary>The hidden label of a probe target that holds the exporter's address.</summary>
+    public const string ExporterAddressLabel = "__blackbox_address";
 
     public static Dictionary<string, object> Copy(string source, string target) => new()
     {

@@ -1,6 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 
-namespace NexusTrade.Kubernetes;
+namespace NexusTrade.Hosting;
 
 /// <summary>
 /// A Prometheus scrape job on the Prometheus resource: the job name and the endpoint it scrapes. The local stack writes

@@ -1,6 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 
-namespace NexusTrade.Kubernetes;
+namespace NexusTrade.Hosting;
 
 /// <summary>A module of <c>prometheus/blackbox.yml</c> and the prober it runs: an http module probes a URL, a tcp module host:port.</summary>
 public sealed record BlackboxModule(string Name, string Prober)

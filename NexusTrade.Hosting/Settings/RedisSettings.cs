@@ -1,13 +1,12 @@
 using System.Globalization;
 
-namespace NexusTrade.Kubernetes;
+namespace NexusTrade.Hosting;
 
 /// <summary>
-/// The quote cache's server settings, the same for every runtime (host process, container, Kubernetes): its port
-/// inside a container, a bounded memory with an eviction policy, and persistence (AOF plus snapshots).
+/// The quote cache's server settings, the same for every runtime (host process, container, Kubernetes): a bounded
+/// memory with an eviction policy, and persistence (AOF plus snapshots).
 /// </summary>
 public sealed record RedisSettings(
-    int Port = 6379,
     string MaxMemory = "256mb",
     string MaxMemoryPolicy = "allkeys-lru",
     bool AppendOnly = true,

@@ -1,4 +1,4 @@
-namespace NexusTrade.Kubernetes;
+namespace NexusTrade.Hosting;
 
 /// <summary>Prometheus's storage settings, the same for every runtime.</summary>
 public sealed record PrometheusSettings(string RetentionTime = "15d")
@@ -35,12 +35,4 @@ public static class AlertmanagerSettings
 
     /// <summary>The interval of <see cref="MaintenanceIntervalArg"/>: the window a crash can lose.</summary>
     public static readonly TimeSpan MaintenanceInterval = TimeSpan.FromSeconds(15);
-}
-
-/// <summary>node-exporter reads the host's filesystems through the host's root mounted here (container and cluster alike).</summary>
-public static class NodeExporterSettings
-{
-    public const string HostRoot = "/host";
-
-    public const string RootFsArg = "--path.rootfs=" + HostRoot;
 }

@@ -1,0 +1,74 @@
+using System.Reflection;
+using NexusTrade.AppHost.Components;
+using NexusTrade.Kubernetes;
+
+namespace NexusTrade.AppHost.Infrastructure;
+
+/// <summary>
+/// Every infrastructure component, read from the component files (the <c>Component</c> of each class in
+/// <see cref="Components"/>) and the publisher's cluster-only ones: a new component is a new component file. The
+/// preflight, the image overrides and the tests enumerate it; the scripts read it through <c>scripts/catalog.sh</c>
+/// (<see cref="Print"/>), so that no script lists a package or a component.
+/// </summary>
+public static class ComponentCatalog
+{
+    public static IReadOnlyList<InfrastructureComponent> All { get; } =
+    [
+        .. typeof(RedisComponent).Assembly.GetTypes()
+            .Where(type => type.Namespace == typeof(RedisComponent).Namespace)
+            .Select(type => type.GetField(nameof(RedisComponent.Component), BindingFlags.Public | BindingFlags.Static)?.GetValue(null))
+            .OfType<InfrastructureComponent>()
+            .Concat(KubernetesPublishing.ClusterOnlyComponents)
+            .OrderBy(component => component.Name, StringComparer.Ordinal),
+    ];
+
+    /// <summary>The pinned images, each overridable by <c>NexusTrade:Images:&lt;name&gt;</c>.</summary>
+    public static IReadOnlyList<ContainerImage> Images { get; } = [.. All.Select(component => component.Image)];
+
+    /// <summary>The components host mode runs.</summary>
+    public static IEnumerable<InfrastructureComponent> HostMode => All.Where(component => component.Host is not null);
+
+    /// <summary>The Debian packages of host-mode components whose binary is not on PATH, each once.</summary>
+    public static IReadOnlyList<string> MissingHostPackages() =>
+    [
+        .. HostMode.Select(component => component.Host!)
+            .Where(host => host.Package is not null && StackRuntime.FindOnPath(host.Binary) is null)
+            .Select(host => host.Package!)
+            .Distinct(),
+    ];
+
+    /// <summary>What the tests use from Debian besides the components' packages (scripts/bootstrap.sh --test installs them).</summary>
+    public static IReadOnlyList<HostPackage> TestTools { get; } =
+    [
+        new("chromium", "chromium"),    // the dashboard's browser test (Playwright on Debian's chromium)
+        new("shellcheck", "shellcheck"), // the scripts' lint test
+        new("wrk", "wrk"),              // the benchmarks' load generator
+    ];
+
+    public const string Command = "catalog";
+
+    /// <summary>
+    /// <c>catalog host-packages</c>: "binary package purpose" a line (purpose run, tool or test; package '-' where none
+    /// is packaged). <c>catalog offline-images</c>: "name package" of each component with an offline image.
+    /// </summary>
+    public static int Print(IReadOnlyList<string> args, TextWriter output)
+    {
+        switch (args.Count > 1 ? args[1] : "")
+        {
+            case "host-packages":
+                foreach (var host in HostMode.Select(component => component.Host!))
+                {
+                    output.WriteLine($"{host.Binary} {host.Package ?? "-"} run");
+                    foreach (var tool in host.Tools) output.WriteLine($"{tool} {host.Package ?? "-"} tool");
+                }
+                foreach (var tool in TestTools) output.WriteLine($"{tool.Binary} {tool.Package} test");
+                return 0;
+            case "offline-images":
+                foreach (var component in All.Where(component => component.HasOfflineImage)) output.WriteLine($"{component.Name} {component.Host!.Package}");
+                return 0;
+            default:
+                Console.Error.WriteLine($"usage: {Command} host-packages|offline-images");
+                return 2;
+        }
+    }
+}
