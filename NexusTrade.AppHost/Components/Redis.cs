@@ -50,13 +50,7 @@ public static class RedisComponent
             .WithImageRegistry(null)
             .WithImage(image.Image, image.Tag)
             .WithDataVolume(runtime.Volume($"{name}-data"))
-            // Aspire runs redis-server through `sh -c "redis-server --requirepass $REDIS_PASSWORD ..."`: the settings
-            // join that command line (the password stays in the environment).
-            .WithArgs(context =>
-            {
-                var command = context.Args.IndexOf("-c") + 1;
-                if (command > 0 && command < context.Args.Count) context.Args[command] = $"{context.Args[command]} {settings.ServerFlags()}";
-            });
+            .WithRedisServerFlags(settings.ServerFlags());
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddHostRedis(this IDistributedApplicationBuilder builder, string name,

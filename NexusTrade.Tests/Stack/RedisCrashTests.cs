@@ -60,7 +60,7 @@ public sealed class RedisCrashTests(StackFixture stack, ITestOutputHelper output
             await StackFixture.EventuallyAsync(async () =>
             {
                 (await stack.Api.GetAsync($"/api/quotes/{symbol}")).EnsureSuccessStatusCode();
-                return await RedisAsync("EXISTS", $"nexustrade:quote:{symbol}") == "1";
+                return await stack.RedisCliAsync("EXISTS", $"nexustrade:quote:{symbol}") == "1";
             }, TimeSpan.FromSeconds(60), $"{symbol}'s last known value written to Redis");
             output.WriteLine($"Redis down {Down.TotalSeconds:0} s, {answers.Count * 2} quotes, no 5xx: {string.Join("; ", answers)}");
             output.WriteLine($"start command to Redis healthy {redisHealthy.TotalSeconds:0.0} s, API healthy {apiHealthy.TotalSeconds:0.0} s, " +
@@ -80,18 +80,5 @@ public sealed class RedisCrashTests(StackFixture stack, ITestOutputHelper output
     {
         using var response = await stack.Api.GetAsync("/health");
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString();
-    }
-
-    /// <summary>One redis-cli command against the stack's Redis, the password in REDISCLI_AUTH (never on a command line).</summary>
-    private async Task<string> RedisAsync(params string[] command)
-    {
-        var connection = await stack.App.GetConnectionStringAsync("redis") ?? throw new InvalidOperationException("redis has no connection string");
-        var parts = connection.Split(',');
-        var port = parts[0].Split(':')[1];
-        var password = parts.Single(p => p.StartsWith("password=", StringComparison.Ordinal))["password=".Length..];
-        var (exitCode, reply) = await ToolRunner.RunAsync("redis-cli", ["-h", "127.0.0.1", "-p", port, .. command], TimeSpan.FromSeconds(10),
-            environment: new Dictionary<string, string> { ["REDISCLI_AUTH"] = password });
-        Assert.True(exitCode == 0, $"redis-cli {string.Join(' ', command)}: {reply}");
-        return reply.Trim();
     }
 }

@@ -7,6 +7,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.Stack;
 
@@ -34,6 +35,19 @@ public class StackFixture : IAsyncLifetime
     public HttpClient Inbox { get; private set; } = null!;
 
     public HttpClient MarketFeed(string name) => Client(name);
+
+    /// <summary>One redis-cli command against the stack's Redis, the password in REDISCLI_AUTH (never on a command line).</summary>
+    public async Task<string> RedisCliAsync(params string[] command)
+    {
+        var connection = await App.GetConnectionStringAsync("redis") ?? throw new InvalidOperationException("redis has no connection string");
+        var parts = connection.Split(',');
+        var (host, port) = (parts[0].Split(':')[0], parts[0].Split(':')[1]);
+        var password = parts.Single(p => p.StartsWith("password=", StringComparison.Ordinal))["password=".Length..];
+        var (exitCode, reply) = await ToolRunner.RunAsync("redis-cli", ["-h", host, "-p", port, .. command], TimeSpan.FromSeconds(10),
+            environment: new Dictionary<string, string> { ["REDISCLI_AUTH"] = password });
+        Assert.True(exitCode == 0, $"redis-cli {string.Join(' ', command)}: {reply}");
+        return reply.Trim();
+    }
 
     /// <summary>The API's quote stream, <c>ws://…/ws/quotes</c>.</summary>
     public Uri QuoteStreamUri => new UriBuilder(Api.BaseAddress!) { Scheme = "ws", Path = "/ws/quotes" }.Uri;

@@ -43,6 +43,27 @@ public abstract class StackHealthChecks(StackFixture stack, Xunit.Abstractions.I
         Assert.Contains("dotnet_process_memory_working_set_bytes", metrics);
     }
 
+    /// <summary>
+    /// Redis as it runs, asked with CONFIG GET: the repository's settings (RedisSettings), whichever way the runtime
+    /// passes them (a redis.conf in host mode, redis-server flags through Aspire's command line in container mode).
+    /// </summary>
+    [Fact]
+    public async Task Redis_serves_with_the_repository_settings()
+    {
+        var settings = RedisSettings.Default;
+        Assert.Equal($"maxmemory-policy\n{settings.MaxMemoryPolicy}", await stack.RedisCliAsync("CONFIG", "GET", "maxmemory-policy"));
+        Assert.Equal($"appendonly\n{(settings.AppendOnly ? "yes" : "no")}", await stack.RedisCliAsync("CONFIG", "GET", "appendonly"));
+        Assert.Equal($"maxmemory\n{RedisBytes(settings.MaxMemory)}", await stack.RedisCliAsync("CONFIG", "GET", "maxmemory"));
+    }
+
+    /// <summary>Redis's memory units as CONFIG GET reports them: "256mb" is 256 MiB in bytes.</summary>
+    private static long RedisBytes(string value) =>
+        long.Parse(value[..^2], System.Globalization.CultureInfo.InvariantCulture) * value[^2..].ToLowerInvariant() switch
+        {
+            "kb" => 1024L, "mb" => 1024L * 1024, "gb" => 1024L * 1024 * 1024,
+            _ => throw new ArgumentException($"'{value}': a unit kb, mb or gb"),
+        };
+
     [Fact]
     public async Task Prometheus_reports_every_scrape_target_up()
     {
