@@ -18,20 +18,37 @@ public static class OperatorRules
     /// <summary>A PrometheusRule: <paramref name="File"/>'s rules, or only those <paramref name="Keep"/> accepts (by alert or record name).</summary>
     public sealed record RuleFile(string Name, string File, Func<string, bool>? Keep = null);
 
-    public static readonly IReadOnlyList<RuleFile> Files =
+    /// <summary>The rule files kube-prometheus-stack's own rules cover (above): left out whole.</summary>
+    public static readonly IReadOnlyList<string> LeftOut = ["meta.rules.yml", "kubernetes.rules.yml"];
+
+    /// <summary>
+    /// infrastructure.rules.yml mixes hosts and Redis; splitting it would change the bundled output, so the Redis rules
+    /// are taken from it by name, each unchanged, and tested with the file's Redis cases (OperatorRuleTests).
+    /// </summary>
+    private static readonly RuleFile RedisPart =
+        new("nexustrade-redis", "infrastructure.rules.yml", name => name.Contains("redis", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Every rule file of <c>prometheus/rules</c> but <see cref="LeftOut"/>, each a PrometheusRule named after it
+    /// (<c>nexustrade-</c> in front where the file has no such prefix): a new rule file needs no line here.
+    /// </summary>
+    public static IReadOnlyList<RuleFile> Files(string prometheusDirectory) =>
     [
-        new("nexustrade-api", "nexustrade-api.rules.yml"),
-        new("nexustrade-providers", "nexustrade-providers.rules.yml"),
-        new("nexustrade-slo", "nexustrade-slo.rules.yml"),
-        new("nexustrade-slo-freshness", "nexustrade-slo-freshness.rules.yml"),
-        new("nexustrade-probes", "nexustrade-probes.rules.yml"),
-        // The file mixes hosts and Redis; splitting it would change the bundled output, so the Redis rules are taken
-        // from it by name, each unchanged, and tested with the file's Redis cases (OperatorRuleTests).
-        new("nexustrade-redis", "infrastructure.rules.yml", name => name.Contains("redis", StringComparison.OrdinalIgnoreCase)),
+        .. Directory.GetFiles(Path.Combine(prometheusDirectory, "rules"), "*.rules.yml")
+            .Select(path => Path.GetFileName(path))
+            .Where(file => !LeftOut.Contains(file))
+            .Order(StringComparer.Ordinal)
+            .Select(file => file == RedisPart.File ? RedisPart : new RuleFile(NameOf(file), file)),
     ];
 
+    private static string NameOf(string file)
+    {
+        var stem = file[..^".rules.yml".Length];
+        return stem.StartsWith("nexustrade-", StringComparison.Ordinal) ? stem : "nexustrade-" + stem;
+    }
+
     public static IEnumerable<PrometheusRule> Build(string prometheusDirectory, OperatorSettings settings) =>
-        Files.Select(file => new PrometheusRule
+        Files(prometheusDirectory).Select(file => new PrometheusRule
         {
             Metadata = WithSource(OperatorScraping.Selectable(new Identity(file.Name, ClusterTopology.ApplicationNamespace, "alert-rules"), settings), file.File),
             Spec = new PrometheusRuleSpec { Groups = Groups(File.ReadAllText(Path.Combine(prometheusDirectory, "rules", file.File)), file.Keep) },

@@ -33,7 +33,7 @@ public sealed class OperatorManifestTests(OperatorManifests published)
             published.All<ServiceMonitor>().Select(m => $"ServiceMonitor {m.Metadata.NamespaceProperty}/{m.Metadata.Name}").Order(StringComparer.Ordinal));
         Assert.Equal(["blackbox-health", "blackbox-quote", "blackbox-websocket"], published.All<Probe>().Select(p => p.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.All(published.All<Probe>(), p => Assert.Equal("blackbox", p.Spec.JobName));
-        Assert.Equal(OperatorRules.Files.Select(f => f.Name).Order(StringComparer.Ordinal), published.All<PrometheusRule>().Select(r => r.Metadata.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(OperatorRules.Files(RepoPaths.Combine("prometheus")).Select(f => f.Name).Order(StringComparer.Ordinal), published.All<PrometheusRule>().Select(r => r.Metadata.Name).Order(StringComparer.Ordinal));
         // Same interval as the bundled prometheus.yml's global one.
         Assert.All(published.All<ServiceMonitor>().SelectMany(m => m.Spec.Endpoints), e => Assert.Equal(("30s", "10s"), (e.Interval, e.ScrapeTimeout)));
     }
