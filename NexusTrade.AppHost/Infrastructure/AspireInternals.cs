@@ -5,8 +5,9 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// <summary>
 /// Where the stack relies on how Aspire builds a resource rather than on a public contract, one method each, so that
 /// an Aspire upgrade that changes the behaviour fails loudly (AspireInternalsTests, and the run itself) instead of
-/// silently dropping a setting. The other such place is <see cref="ProjectLaunch"/> (an experimental launch API,
-/// behind its pragma, falling back to Aspire's default launch).
+/// silently dropping a setting. The other such places: <see cref="ProjectLaunch"/> (an experimental launch API,
+/// behind its pragma, falling back to Aspire's default launch) and the publisher's DotNetProject.Environment, which
+/// drops the variables Aspire injects for references by its naming convention (ReferenceEnvironmentTests).
 /// </summary>
 public static class AspireInternals
 {
