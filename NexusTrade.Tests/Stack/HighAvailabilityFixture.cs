@@ -16,7 +16,18 @@ public sealed class HighAvailabilityFixture : StackFixture
     public static readonly string[] PrometheusReplicas = ["prometheus-0", "prometheus-1"];
     public static readonly string[] AlertmanagerReplicas = ["alertmanager-0", "alertmanager-1", "alertmanager-2"];
 
+    private static readonly string[] Replicated = ["api", "prometheus", "alertmanager"];
+
     protected override string[] Arguments(string stateDirectory) => [.. base.Arguments(stateDirectory), "--NexusTrade:HighAvailability=true"];
+
+    protected override IEnumerable<string> HealthyResources =>
+        [.. CoreResources.Except(Replicated), .. ApiReplicas, .. AlertmanagerReplicas, .. PrometheusReplicas];
+
+    protected override string ApiResource => ApiReplicas[0];
+
+    protected override string PrometheusResource => PrometheusReplicas[0];
+
+    protected override string AlertmanagerResource => AlertmanagerReplicas[0];
 
     /// <summary>Four more processes than the default stack on a small machine.</summary>
     protected override TimeSpan StartupTimeout => TimeSpan.FromMinutes(6);

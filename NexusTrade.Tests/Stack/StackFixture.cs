@@ -7,7 +7,6 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NexusTrade.AppHost.Components;
 using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.Stack;
@@ -19,12 +18,9 @@ namespace NexusTrade.Tests.Stack;
 /// </summary>
 public class StackFixture : IAsyncLifetime
 {
-    /// <summary>
-    /// The resources that must become healthy, read from the app model: every process or container it runs, replicas by
-    /// their own names, but a project's rebuilder and Grafana (it runs only where a grafana binary exists, and is checked
-    /// on its own). Which resources the model holds is the model tests' (ContainerModeModelTests, ComponentCatalogTests).
-    /// </summary>
-    public IReadOnlyList<string> Resources { get; private set; } = [];
+    /// <summary>The resources that must become healthy (Grafana only when a grafana binary exists; it is checked separately).</summary>
+    public static readonly string[] CoreResources =
+        ["redis", "marketfeed-primary", "marketfeed-secondary", "api", "node-exporter", "redis-exporter", "blackbox-exporter", "alert-inbox", "alertmanager", "prometheus"];
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "nexustrade-tests-" + Guid.NewGuid().ToString("N")[..8]);
     private DistributedApplication? _app;
@@ -67,27 +63,32 @@ public class StackFixture : IAsyncLifetime
         Configure(builder);
         // No standard resilience handler: tests must see failures as they happen, not retried away.
         _app = await builder.BuildAsync();
-        Resources = [.. _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IComputeResource>()
-            .Where(r => r is not IResourceWithParent && r.Name != GrafanaComponent.Component.Name).Select(r => r.Name)];
         using var timeout = new CancellationTokenSource(StartupTimeout);
         await _app.StartAsync(timeout.Token);
-        foreach (var resource in Resources)
+        foreach (var resource in HealthyResources)
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
         StartupTime = started.Elapsed;
 
-        Api = Client(FirstReplica("api"));
-        Prometheus = Client(FirstReplica(PrometheusComponent.Component.Name));
-        Alertmanager = Client(FirstReplica(AlertmanagerComponent.Component.Name));
+        Api = Client(ApiResource);
+        Prometheus = Client(PrometheusResource);
+        Alertmanager = Client(AlertmanagerResource);
         Inbox = Client("alert-inbox");
     }
 
     /// <summary>A client of a resource's HTTP endpoint (one replica of several, for example).</summary>
     public HttpClient Client(string resource) => App.CreateHttpClient(resource, "http");
 
-    /// <summary>The resource behind <see cref="Api"/>, <see cref="Prometheus"/> and <see cref="Alertmanager"/>: the component itself, or its first replica in HA mode (api-0, prometheus-0, alertmanager-0).</summary>
-    private string FirstReplica(string component) => Resources.Contains(component) ? component : Resources.Single(r => r == $"{component}-0");
+    /// <summary>The resources that must be healthy before the first test.</summary>
+    protected virtual IEnumerable<string> HealthyResources => CoreResources;
+
+    /// <summary>The resources behind <see cref="Api"/>, <see cref="Prometheus"/> and <see cref="Alertmanager"/>.</summary>
+    protected virtual string ApiResource => "api";
+
+    protected virtual string PrometheusResource => "prometheus";
+
+    protected virtual string AlertmanagerResource => "alertmanager";
 
     /// <summary>How long the stack may take to become healthy.</summary>
     protected virtual TimeSpan StartupTimeout => TimeSpan.FromMinutes(4);

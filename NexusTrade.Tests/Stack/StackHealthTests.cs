@@ -15,7 +15,7 @@ public abstract class StackHealthChecks(StackFixture stack, Xunit.Abstractions.I
     public void Every_resource_reports_healthy()
     {
         output.WriteLine($"Cold start to all resources healthy: {stack.StartupTime.TotalSeconds:0.0} s");
-        foreach (var resource in stack.Resources)
+        foreach (var resource in StackFixture.CoreResources)
         {
             var state = stack.App.ResourceNotifications.TryGetCurrentState(resource, out var e) ? e.Snapshot.HealthStatus : null;
             Assert.True(state == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, $"{resource} is {state?.ToString() ?? "unknown"}");
