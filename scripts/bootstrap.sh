@@ -14,18 +14,16 @@ case "$mode" in --test|--all|"") ;; *) echo "usage: $0 [--test|--all]" >&2; exit
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
-# run_packages: the packages whose services are disabled; checked: the binaries that must be on PATH at the end.
-run_packages=() checked=() missing=()
+# run_packages: the packages whose services are disabled; checked: the binaries that must be on PATH at the end;
+# unpackaged: binaries host mode runs only where someone installed them (no Debian package: Grafana).
+run_packages=() checked=() missing=() unpackaged=()
 declare -A listed=()
 want() { [ -n "${listed[$1]:-}" ] || { listed[$1]=1; missing+=("$1"); }; }
 while read -r binary package purpose _; do
-  case "$binary" in ""|"#"*) continue ;; esac
-  [ "$package" = "-" ] && continue  # no Debian package (Grafana)
+  if [ "$package" = "-" ]; then unpackaged+=("$binary"); continue; fi
   case "$purpose" in
     run) [ -n "${listed[run:$package]:-}" ] || { listed[run:$package]=1; run_packages+=("$package"); } ;;
-    tool) ;;
     test) [ "$mode" = "" ] && continue ;;
-    *) echo "bootstrap: the catalogue says '$binary' is for '$purpose': expected run, tool or test" >&2; exit 1 ;;
   esac
   checked+=("$binary")
   if [ "$mode" = "--all" ] || ! command -v "$binary" >/dev/null 2>&1; then want "$package"; fi
@@ -47,5 +45,7 @@ fi
 for binary in "${checked[@]}"; do
   command -v "$binary" >/dev/null || { echo "bootstrap: $binary is still missing" >&2; exit 1; }
 done
-echo "bootstrap: host-mode packages are installed ($(prometheus --version 2>&1 | head -n1 | cut -d' ' -f1-3))."
-command -v grafana >/dev/null || echo "bootstrap: no 'grafana' on PATH: the AppHost will skip Grafana in host mode (see README)."
+echo "bootstrap: host-mode packages are installed (${run_packages[*]})."
+for binary in "${unpackaged[@]}"; do
+  command -v "$binary" >/dev/null || echo "bootstrap: no '$binary' on PATH (it has no Debian package): the AppHost skips it in host mode (see README)."
+done

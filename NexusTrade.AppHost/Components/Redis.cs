@@ -9,7 +9,6 @@ namespace NexusTrade.AppHost.Components;
 public sealed class RedisServerResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
-
     public EndpointReference PrimaryEndpoint => new(this, EndpointNames.Tcp);
 
     public ParameterResource Password => password;

@@ -12,13 +12,12 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// </summary>
 public static class AlertmanagerLocalProfile
 {
-    /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
-    /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
-    /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
-
     public static readonly TimeSpan MaxGroupWait = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxGroupInterval = TimeSpan.FromSeconds(10);
 
+    /// <param name="Global">Values set in the <c>global</c> section (vendor endpoints).</param>
+    /// <param name="SecretFiles">Contents of the files under <c>secrets/</c>.</param>
+    /// <param name="WebhookBaseUrl">Every <c>webhook_configs</c> URL becomes <c>{WebhookBaseUrl}/{receiver}</c>.</param>
     /// <param name="RemovedGlobal">Keys taken out of the <c>global</c> section.</param>
     public sealed record LocalDelivery(IReadOnlyDictionary<string, string> Global, IReadOnlyDictionary<string, string> SecretFiles, string WebhookBaseUrl,
         IReadOnlyList<string> RemovedGlobal)

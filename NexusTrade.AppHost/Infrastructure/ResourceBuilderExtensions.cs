@@ -6,7 +6,6 @@ namespace NexusTrade.AppHost.Infrastructure;
 /// <summary>Small pieces every stack component uses, whichever runtime it runs on.</summary>
 public static class StackResourceExtensions
 {
-
     /// <summary>A host process from a Debian package with a dynamic, loopback-only HTTP endpoint (no proxy: scrape targets see the real port).</summary>
     public static IResourceBuilder<ExecutableResource> AddHostProcess(this IDistributedApplicationBuilder builder, string name,
         string binary, string workingDirectory) =>
@@ -60,7 +59,10 @@ public static class StackResourceExtensions
 
     /// <summary>Host mode: the component's binary as <paramref name="name"/> (a replica's name; the component's by default).</summary>
     public static IResourceBuilder<ExecutableResource> AddComponentProcess(this IDistributedApplicationBuilder builder,
-        InfrastructureComponent component, StackRuntime runtime, string? name = null) =>
-        builder.AddHostProcess(name ?? component.Name,
-            component.Host?.Binary ?? throw new InvalidOperationException($"'{component.Name}' has no host mode."), runtime.State(name ?? component.Name));
+        InfrastructureComponent component, StackRuntime runtime, string? name = null)
+    {
+        var binary = component.Host?.Binary ?? throw new InvalidOperationException($"'{component.Name}' has no host mode.");
+        name ??= component.Name;
+        return builder.AddHostProcess(name, binary, runtime.State(name));
+    }
 }
