@@ -35,6 +35,10 @@ var marketDataApiKey = builder.AddParameter("marketdata-api-key", new GeneratePa
         "API key of the market-data vendor (Finnhub token); the simulators, when deployed, accept the same key");
 var grafanaPassword = builder.AddParameter("grafana-admin-password", new GenerateParameterDefault { MinLength = 20 }, secret: true, persist: true)
     .PublishAsKubernetesSecret("grafana-admin", "admin-password", "password of Grafana's admin user");
+// Prometheus and Alertmanager answer only to user "monitoring" with this password (Grafana, Prometheus and people alike).
+var monitoringPassword = builder.AddParameter(MonitoringLogin.PasswordParameter, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true)
+    .PublishAsKubernetesSecret(MonitoringLogin.Secret, MonitoringLogin.PasswordKey,
+        $"password of user {MonitoringLogin.UserName} on Prometheus and Alertmanager; key {MonitoringLogin.WebConfigKey} holds its bcrypt hash (scripts/monitoring-login.sh writes both)");
 
 // Application
 var redis = builder.AddQuoteCacheRedis(runtime, redisPassword);
@@ -47,8 +51,8 @@ var nodeExporter = builder.AddNodeExporter(runtime);
 var redisExporter = builder.AddRedisExporter(runtime, redis, redisPassword);
 var blackboxExporter = builder.AddBlackboxExporter(runtime);
 var alertInbox = builder.AddAlertInbox("alert-inbox");
-var alertmanager = builder.AddAlertmanagers(runtime, topology.AlertmanagerReplicas, alertInbox);
-var prometheus = builder.AddPrometheus(runtime, topology.PrometheusReplicas, alertmanager)
+var alertmanager = builder.AddAlertmanagers(runtime, topology.AlertmanagerReplicas, alertInbox, monitoringPassword);
+var prometheus = builder.AddPrometheus(runtime, topology.PrometheusReplicas, alertmanager, monitoringPassword)
     .WithScrapeTarget("api", api)
     .WithScrapeTarget(primary)
     .WithScrapeTarget(secondary)

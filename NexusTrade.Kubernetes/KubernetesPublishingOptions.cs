@@ -39,6 +39,12 @@ public sealed record KubernetesPublishingOptions(
     /// <summary>Optional remote_write of both Prometheus replicas (<c>RemoteWrite:Url</c>, <c>RemoteWrite:BasicAuthSecret</c>).</summary>
     public RemoteWriteTarget? RemoteWrite { get; init; }
 
+    /// <summary>The optional Ingresses of Grafana, Prometheus and Alertmanager (<c>Ingress:*</c>).</summary>
+    public IngressSettings? Ingress { get; init; }
+
+    /// <summary>The cluster's OpenTelemetry collector for the .NET workloads (<c>Otlp:*</c>); unset, they export nothing.</summary>
+    public OtlpExport? Otlp { get; init; }
+
     /// <summary>
     /// How the API's replica count is set (<c>Autoscaling</c>): a fixed count, or an HPA on CPU, which needs the
     /// cluster's resource metrics API (metrics-server); without it the HPA cannot compute its metric and never scales.
@@ -61,6 +67,9 @@ public sealed record KubernetesPublishingOptions(
     public static KubernetesPublishingOptions From(IConfiguration configuration, ContainerImageOverrides? images = null)
     {
         var section = configuration.GetSection(Section);
+        var ingress = IngressSettings.From(section);
+        // An ExternalUrl setting wins; else the Ingress's host; else (ExternalUrlArgs) the Service.
+        Uri? ExternalUrl(string key, string component) => PublishedEndpoints.AbsoluteHttpUrl(section, key, Section) ?? ingress?.UrlOf(component);
         return new KubernetesPublishingOptions(
             ProjectImages: KnownImages.ToDictionary(image => image.SettingKey, image => NonEmpty(section[image.SettingKey]) ?? image.Default.Reference),
             IncludeSimulators: Flag(section, "IncludeSimulators"),
@@ -70,10 +79,12 @@ public sealed record KubernetesPublishingOptions(
             Images: images ?? ContainerImageOverrides.None,
             TrustedProxyNetworks: Networks(section["TrustedProxyNetworks"] ?? DefaultTrustedProxyNetwork))
         {
-            PrometheusExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "PrometheusExternalUrl", Section),
-            AlertmanagerExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "AlertmanagerExternalUrl", Section),
-            GrafanaExternalUrl = PublishedEndpoints.AbsoluteHttpUrl(section, "GrafanaExternalUrl", Section),
+            PrometheusExternalUrl = ExternalUrl("PrometheusExternalUrl", "prometheus"),
+            AlertmanagerExternalUrl = ExternalUrl("AlertmanagerExternalUrl", "alertmanager"),
+            GrafanaExternalUrl = ExternalUrl("GrafanaExternalUrl", "grafana"),
+            Ingress = ingress,
             RemoteWrite = PublishedEndpoints.RemoteWrite(section),
+            Otlp = OtlpExport.From(section),
             Autoscaling = Choice(section, "Autoscaling", ApiAutoscaling.Off),
             StorageClassName = DnsSubdomain(section, "StorageClassName"),
             Monitoring = Choice(section, "Monitoring", MonitoringMode.Bundled),

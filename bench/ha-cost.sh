@@ -38,7 +38,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 ready() { # state directory
   python3 - "$1" <<'PY'
-import glob, json, os, sys, urllib.request
+import base64, glob, json, os, sys, urllib.request
 state = sys.argv[1]
 def addresses(prometheus, job):
     return json.load(open(f"{state}/{prometheus}/targets/{job}.json"))[0]["targets"]
@@ -50,7 +50,11 @@ try:
             if r.status != 200: sys.exit(1)
     for prometheus in replicas:
         expected = sum(len(addresses(prometheus, os.path.basename(f)[:-5])) for f in glob.glob(f"{state}/{prometheus}/targets/*.json"))
-        with urllib.request.urlopen(f"http://{addresses(prometheus, 'prometheus')[0]}/api/v1/targets", timeout=2) as r:
+        # Prometheus asks for the monitoring login: the password the AppHost wrote beside its web configuration.
+        password = open(f"{state}/{prometheus}/login/password").read()
+        request = urllib.request.Request(f"http://{addresses(prometheus, 'prometheus')[0]}/api/v1/targets",
+                                         headers={"Authorization": "Basic " + base64.b64encode(f"monitoring:{password}".encode()).decode()})
+        with urllib.request.urlopen(request, timeout=2) as r:
             up = [t for t in json.load(r)["data"]["activeTargets"] if t["health"] == "up"]
         if len(up) < expected: sys.exit(1)
     sys.exit(0)

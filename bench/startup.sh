@@ -37,14 +37,18 @@ esac
 
 ready() {
   python3 - "$state/prometheus/targets" <<'PY'
-import glob, json, os, sys, urllib.request
+import base64, glob, json, os, sys, urllib.request
 targets = sys.argv[1]
 def address(job):
     return json.load(open(f"{targets}/{job}.json"))[0]["targets"][0]
 try:
     with urllib.request.urlopen(f"http://{address('api')}/health", timeout=2) as r:
         if r.status != 200: sys.exit(1)
-    with urllib.request.urlopen(f"http://{address('prometheus')}/api/v1/targets", timeout=2) as r:
+    # Prometheus asks for the monitoring login: the password the AppHost wrote beside its web configuration.
+    password = open(f"{targets}/../login/password").read()
+    request = urllib.request.Request(f"http://{address('prometheus')}/api/v1/targets",
+                                     headers={"Authorization": "Basic " + base64.b64encode(f"monitoring:{password}".encode()).decode()})
+    with urllib.request.urlopen(request, timeout=2) as r:
         active = json.load(r)["data"]["activeTargets"]
     # Every job whose target file exists has targets, and every target is up.
     jobs = {os.path.basename(f)[:-len(".json")] for f in glob.glob(f"{targets}/*.json")}

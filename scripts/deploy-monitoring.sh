@@ -138,9 +138,11 @@ fi
 # What was published, from the index the publisher writes beside the manifests (index.tsv: file, kind, namespace, name,
 # a placeholder Secret's keys), so that no YAML is parsed here: the manifests' files, the Secrets, the workloads.
 index="$manifests/index.tsv"
-resource_files=() secret_rows=() workloads=() placeholder=""
+resource_files=() secret_rows=() workloads=() placeholder="" login_user="" login_secret="" login_key=""
 if [ -f "$index" ]; then
   placeholder=$(sed -n 's/^# placeholder: //p' "$index")
+  # The monitoring login on Prometheus and Alertmanager: user, Secret (namespace monitoring), password key.
+  read -r login_user login_secret login_key <<<"$(sed -n 's/^# login: //p' "$index")" || true
   declare -A seen_files=()
   while IFS=$'\t' read -r file kind namespace name keys; do
     case "$file" in "#"* | "") continue ;; esac
@@ -193,6 +195,8 @@ if [ "${#placeholders[@]}" -gt 0 ]; then
       from_files=""
       for key in $keys; do from_files+=" --from-file=$key=./$key"; done
       echo "  $kubectl_shown create secret generic $name -n $namespace$from_files --dry-run=client -o yaml | $kubectl_shown apply --server-side --field-manager=$field_manager -f -" >&2
+      # The monitoring login's web configuration holds the password's bcrypt hash: a script writes both files.
+      if [ "$name" = "$login_secret" ]; then echo "    ($name: scripts/monitoring-login.sh . writes both of its files, the hash from the password)" >&2; fi
     done
     echo "deploy: (what each key holds: kubectl get secret -n NAMESPACE NAME -o jsonpath='{.metadata.annotations.nexustrade\.io/replace-before-use}'; --allow-placeholders applies anyway)" >&2
     exit 1
@@ -252,4 +256,7 @@ done
 
 if [ "$dry_run" = true ]; then exit 0; fi
 echo "deploy: Grafana http://localhost:3000  Prometheus http://localhost:9090  Alertmanager http://localhost:9093  (Ctrl-C to stop)"
+echo "deploy: Grafana: user admin, password in Secret monitoring/grafana-admin (key admin-password)."
+echo "deploy: Prometheus and Alertmanager: user $login_user, password in Secret monitoring/$login_secret (key $login_key):"
+echo "  $kubectl_shown get secret -n monitoring $login_secret -o jsonpath='{.data.$login_key}' | base64 -d"
 wait

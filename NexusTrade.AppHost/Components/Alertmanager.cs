@@ -23,6 +23,9 @@ public static class AlertmanagerComponent
     /// </summary>
     public static readonly TimeSpan LocalPeerTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>The web configuration as the container sees it (outside /etc/alertmanager, the mount of the rendered config).</summary>
+    private const string ContainerWebConfig = "/etc/alertmanager-login/web-config.yml";
+
     /// <summary>
     /// Alertmanager with the repository's route tree, receivers and templates; <paramref name="replicas"/> above one
     /// (host mode) form a gossip cluster on loopback that shares silences and the notification log, so that the cluster
@@ -31,10 +34,10 @@ public static class AlertmanagerComponent
     /// <c>global</c> endpoints and secret files differ.
     /// </summary>
     public static IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AddAlertmanagers(this IDistributedApplicationBuilder builder,
-        StackRuntime runtime, int replicas, IResourceBuilder<ProjectResource> inbox)
+        StackRuntime runtime, int replicas, IResourceBuilder<ProjectResource> inbox, IResourceBuilder<ParameterResource> loginPassword)
     {
         var marketHours = runtime.Settings.MarketHours;
-        if (!runtime.IsHost) return [builder.AddAlertmanagerContainer(runtime, inbox, marketHours)];
+        if (!runtime.IsHost) return [builder.AddAlertmanagerContainer(runtime, inbox, marketHours, loginPassword)];
 
         var members = LocalTopology.ReplicaNames(Component.Name, replicas)
             .Select(member => builder.AddComponentProcess(Component, runtime, member))
@@ -43,11 +46,13 @@ public static class AlertmanagerComponent
         {
             var memberName = member.Resource.Name;
             var etc = runtime.State(memberName, "etc");
+            var login = LocalMonitoringLogin.For(runtime, memberName);
             var peers = members.Where(peer => peer != member).ToList();
             if (peers.Count > 0) member.WithEndpoint(name: EndpointNames.Gossip, scheme: "tcp", isProxied: false);
             member.WithArgs(context =>
             {
                 context.Args.Add(LocalConfigArgument(member.Resource, Path.Combine(etc, "alertmanager.yml"), etc, runtime, inbox, marketHours));
+                context.Args.Add(LocalMonitoringLogin.WebConfigArgument(loginPassword, login, login.WebConfig, runtime));
                 context.Args.Add($"--storage.path={runtime.State(memberName, "data")}");
                 context.Args.Add(AlertmanagerSettings.MaintenanceIntervalArg);
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address={member.LoopbackListenAddress()}"));
@@ -64,22 +69,27 @@ public static class AlertmanagerComponent
                 foreach (var peer in peers) context.Args.Add(ReferenceExpression.Create($"--cluster.peer={peer.LoopbackListenAddress(EndpointNames.Gossip)}"));
                 context.Args.Add($"--cluster.peer-timeout={(int)LocalPeerTimeout.TotalSeconds}s");
             });
-            member.WithLocalDelivery(runtime, inbox);
+            member.WithLocalDelivery(runtime, inbox, loginPassword);
         }
         return members;
     }
 
     private static IResourceBuilder<IResourceWithEndpoints> AddAlertmanagerContainer(this IDistributedApplicationBuilder builder,
-        StackRuntime runtime, IResourceBuilder<ProjectResource> inbox, MarketHours marketHours)
+        StackRuntime runtime, IResourceBuilder<ProjectResource> inbox, MarketHours marketHours, IResourceBuilder<ParameterResource> loginPassword)
     {
         var container = builder.AddComponentContainer(Component, runtime);
         var etc = runtime.State(Component.Name, "etc");
+        var login = LocalMonitoringLogin.For(runtime, Component.Name);
+        // A file must be there when the mount is declared (Docker would create a directory); it is written before the container starts.
+        if (!File.Exists(login.WebConfig)) File.WriteAllText(login.WebConfig, "");
         return container
                 .WithBindMount(etc, "/etc/alertmanager", isReadOnly: true)
+                .WithBindMount(login.WebConfig, ContainerWebConfig, isReadOnly: true)
                 .WithVolume(runtime.Volume($"{Component.Name}-data"), "/alertmanager")
                 .WithArgs(LocalConfigArgument(container.Resource, "/etc/alertmanager/alertmanager.yml", etc, runtime, inbox, marketHours),
+                    LocalMonitoringLogin.WebConfigArgument(loginPassword, login, ContainerWebConfig, runtime),
                     "--storage.path=/alertmanager", AlertmanagerSettings.MaintenanceIntervalArg, AlertmanagerSettings.NoClusterArg)
-                .WithLocalDelivery(runtime, inbox);
+                .WithLocalDelivery(runtime, inbox, loginPassword);
     }
 
     /// <summary>
@@ -95,12 +105,13 @@ public static class AlertmanagerComponent
         }, [inbox.GetEndpoint(EndpointNames.Http), inbox.GetEndpoint(EndpointNames.Smtp)]);
 
     private static IResourceBuilder<T> WithLocalDelivery<T>(this IResourceBuilder<T> alertmanager, StackRuntime runtime,
-        IResourceBuilder<ProjectResource> inbox) where T : IResourceWithEndpoints, IResourceWithWaitSupport
+        IResourceBuilder<ProjectResource> inbox, IResourceBuilder<ParameterResource> loginPassword) where T : IResourceWithEndpoints, IResourceWithWaitSupport
     {
         inbox.WithKubernetesClient(alertmanager);
         // Only the inbox's address goes into the config, and Alertmanager retries a delivery that fails: it need not
         // wait for the inbox to be healthy (a wait that would delay every resource behind it by a health-check period).
-        return alertmanager.WithHttpHealthCheck("/-/ready").WaitForStart(inbox)
+        // Every path, the alert and silence APIs included, asks for the monitoring login.
+        return alertmanager.WithMonitoringLogin(loginPassword).WithReadinessCheck("/-/ready").WaitForStart(inbox)
             .PublishAsKubernetesAlertmanager(runtime.PrometheusDirectory, Component.Budget, Component.User);
     }
 }

@@ -89,6 +89,10 @@ public static class GrafanaComponent
             .PublishAsKubernetesGrafana(runtime.GrafanaDirectory, Component.Budget, Component.User)
             .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(EndpointNames.Http))
             .WithEnvironment("ALERTMANAGER_URL", alertmanager.GetEndpoint(EndpointNames.Http))
+            // The datasources log in to Prometheus and Alertmanager (grafana/provisioning/datasources).
+            .WithEnvironment("MONITORING_USER", MonitoringLogin.UserName)
+            .WithEnvironment("MONITORING_PASSWORD", prometheus.Resource.LoginPassword()
+                ?? throw new InvalidOperationException($"'{prometheus.Resource.Name}' has no monitoring login: Grafana's datasources need one."))
             .WithEnvironment("GF_SECURITY_ADMIN_USER", "admin")
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", adminPassword)
             // Anonymous access only when asked for, and then read-only.

@@ -27,25 +27,33 @@ public static class PrometheusComponent
     /// prometheus.yml drops from alerts so that the Alertmanagers see one alert, not two.
     /// </summary>
     public static IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AddPrometheus(this IDistributedApplicationBuilder builder,
-        StackRuntime runtime, int replicas, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers)
+        StackRuntime runtime, int replicas, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers,
+        IResourceBuilder<ParameterResource> loginPassword)
     {
         if (!runtime.IsHost)
         {
-            var container = builder.AddPrometheusContainer(Component.Name, runtime);
-            return [container.WithTargetsAndAlerting(runtime, [container], alertmanagers)];
+            var container = builder.AddPrometheusContainer(Component.Name, runtime, loginPassword);
+            return [container.WithTargetsAndAlerting(runtime, [container], alertmanagers, loginPassword)];
         }
-        var pair = LocalTopology.ReplicaNames(Component.Name, replicas).Select(replica => builder.AddPrometheusProcess(replica, runtime)).ToList();
-        foreach (var prometheus in pair) prometheus.WithTargetsAndAlerting(runtime, pair, alertmanagers);
+        var pair = LocalTopology.ReplicaNames(Component.Name, replicas).Select(replica => builder.AddPrometheusProcess(replica, runtime, loginPassword)).ToList();
+        foreach (var prometheus in pair) prometheus.WithTargetsAndAlerting(runtime, pair, alertmanagers, loginPassword);
         return pair;
     }
 
     /// <summary>The variable that prometheus.yml's <c>replica</c> external label expands (--enable-feature=expand-external-labels).</summary>
     public const string ReplicaVariable = "PROMETHEUS_REPLICA";
 
+    /// <summary>The login files as a container sees them (single-file mounts: the directory above them admits its owner alone).</summary>
+    private const string ContainerWebConfig = "/etc/prometheus/web-config.yml";
+
+    private const string ContainerPasswordFile = "/etc/prometheus/monitoring-password";
+
     private const string ExpandExternalLabelsArg = "--enable-feature=expand-external-labels";
 
-    private static IResourceBuilder<ExecutableResource> AddPrometheusProcess(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
+    private static IResourceBuilder<ExecutableResource> AddPrometheusProcess(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime,
+        IResourceBuilder<ParameterResource> loginPassword)
     {
+        var login = LocalMonitoringLogin.For(runtime, name);
         var targetsDirectory = runtime.State(name, LocalPrometheusConfig.TargetsDirectory);
         // Prometheus resolves rule and target paths relative to the config file, so the rendered config sits in the
         // state directory next to links to the repository's rules and to the generated targets.
@@ -56,7 +64,8 @@ public static class PrometheusComponent
         var process = builder.AddComponentProcess(Component, runtime, name).WithEnvironment(ReplicaVariable, name);
         return process.WithArgs(context =>
         {
-            context.Args.Add(ConfigFileArgument(process.Resource, configFile, configFile, targetsDirectory, runtime));
+            context.Args.Add(ConfigFileArgument(process.Resource, configFile, configFile, targetsDirectory, login.Password, runtime));
+            context.Args.Add(LocalMonitoringLogin.WebConfigArgument(loginPassword, login, login.WebConfig, runtime));
             foreach (var arg in Settings.StorageArgs(runtime.State(name, "data"))) context.Args.Add(arg);
             context.Args.Add(ReferenceExpression.Create($"--web.listen-address={process.LoopbackListenAddress()}"));
             context.Args.Add(PrometheusSettings.ForGracePeriodArg);
@@ -65,21 +74,26 @@ public static class PrometheusComponent
         });
     }
 
-    private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime)
+    private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, string name, StackRuntime runtime,
+        IResourceBuilder<ParameterResource> loginPassword)
     {
+        var login = LocalMonitoringLogin.For(runtime, name);
         var targetsDirectory = runtime.State(name, LocalPrometheusConfig.TargetsDirectory);
         // A file must be there when the mount is declared (Docker would create a directory); the config is rendered
         // into it just before the container is created.
         var renderedConfig = Path.Combine(runtime.State(name, "etc"), "prometheus.yml");
-        if (!File.Exists(renderedConfig)) File.WriteAllText(renderedConfig, "");
+        foreach (var file in new[] { renderedConfig, login.WebConfig, login.Password }.Where(file => !File.Exists(file))) File.WriteAllText(file, "");
         var container = builder.AddComponentContainer(Component, runtime);
         return container
                 .WithBindMount(renderedConfig, "/etc/prometheus/prometheus.yml", isReadOnly: true)
                 .WithBindMount(Path.Combine(runtime.PrometheusDirectory, "rules"), "/etc/prometheus/rules", isReadOnly: true)
                 .WithBindMount(targetsDirectory, "/etc/prometheus/targets", isReadOnly: true)
+                .WithBindMount(login.WebConfig, ContainerWebConfig, isReadOnly: true)
+                .WithBindMount(login.Password, ContainerPasswordFile, isReadOnly: true)
                 .WithVolume(runtime.Volume($"{name}-data"), "/prometheus")
                 .WithEnvironment(ReplicaVariable, name)
-                .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", renderedConfig, targetsDirectory, runtime),
+                .WithArgs([ConfigFileArgument(container.Resource, "/etc/prometheus/prometheus.yml", renderedConfig, targetsDirectory, ContainerPasswordFile, runtime),
+                    LocalMonitoringLogin.WebConfigArgument(loginPassword, login, ContainerWebConfig, runtime),
                     .. Settings.StorageArgs("/prometheus"), PrometheusSettings.ForGracePeriodArg, "--web.enable-lifecycle", ExpandExternalLabelsArg]);
     }
 
@@ -89,12 +103,14 @@ public static class PrometheusComponent
     /// up even when the API cannot.
     /// </summary>
     private static IResourceBuilder<T> WithTargetsAndAlerting<T>(this IResourceBuilder<T> prometheus, StackRuntime runtime,
-        IReadOnlyList<IResourceBuilder<T>> pair, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers)
+        IReadOnlyList<IResourceBuilder<T>> pair, IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> alertmanagers,
+        IResourceBuilder<ParameterResource> loginPassword)
         where T : IResourceWithEndpoints, IResourceWithWaitSupport
     {
-        // In the cluster: a StatefulSet with the repository's rules.
+        // In the cluster: a StatefulSet with the repository's rules. Every path asks for the monitoring login.
         prometheus.PublishAsKubernetesPrometheus(Settings, runtime.PrometheusDirectory, Component.Budget, Component.User)
-            .WithHttpHealthCheck("/-/ready");
+            .WithMonitoringLogin(loginPassword)
+            .WithReadinessCheck("/-/ready");
         foreach (var replica in pair) prometheus.WithScrapeTarget("prometheus", replica);
         foreach (var alertmanager in alertmanagers)
         {
@@ -111,12 +127,12 @@ public static class PrometheusComponent
     /// gets a container tunnel.
     /// </summary>
     private static RenderedConfigArgument ConfigFileArgument(IResource prometheus, string configFile, string renderedConfig, string targetsDirectory,
-        StackRuntime runtime) =>
+        string passwordFile, StackRuntime runtime) =>
         new($"--config.file={configFile}",
             async cancellationToken =>
             {
                 var baseConfig = await File.ReadAllTextAsync(Path.Combine(runtime.PrometheusDirectory, "prometheus.yml"), cancellationToken);
-                await WriteAtomicallyAsync(renderedConfig, LocalPrometheusConfig.Render(baseConfig, prometheus), cancellationToken);
+                await WriteAtomicallyAsync(renderedConfig, LocalPrometheusConfig.Render(baseConfig, prometheus, passwordFile), cancellationToken);
                 await WriteTargetFilesAsync(prometheus, targetsDirectory, runtime, cancellationToken);
             },
             prometheus.Annotations.OfType<ScrapeTargetAnnotation>().Select(target => (object)target.Endpoint)

@@ -50,6 +50,8 @@ public static class ComponentCatalog
     /// <summary>
     /// <c>catalog host-packages</c>: "binary package purpose" a line (purpose run, tool or test; package '-' where none
     /// is packaged). <c>catalog offline-images</c>: "name package" of each component with an offline image.
+    /// <c>catalog monitoring-login DIR</c>: the cluster's monitoring login for the password on standard input
+    /// (scripts/monitoring-login.sh), see <see cref="WriteMonitoringLogin"/>.
     /// </summary>
     public static int Print(IReadOnlyList<string> args, TextWriter output)
     {
@@ -66,9 +68,45 @@ public static class ComponentCatalog
             case "offline-images":
                 foreach (var component in All.Where(component => component.HasOfflineImage)) output.WriteLine($"{component.Name} {component.Host!.Package}");
                 return 0;
+            case "monitoring-login" when args.Count == 3:
+                return WriteMonitoringLogin(args[2], Console.In.ReadToEnd(), output);
+            case "monitoring-login" when args.Count == 5 && args[3] == "--cost" && int.TryParse(args[4], out var cost):
+                // Another bcrypt cost, only for bench/login-cost.sh to compare with.
+                return WriteMonitoringLogin(args[2], Console.In.ReadToEnd(), output, cost);
             default:
-                Console.Error.WriteLine($"usage: {Command} host-packages|offline-images");
+                Console.Error.WriteLine($"usage: {Command} host-packages|offline-images|monitoring-login DIR");
                 return 2;
         }
+    }
+
+    /// <summary>
+    /// Writes the Secret's two files into <paramref name="directory"/>, each named after its key: the password and the
+    /// web configuration with its hash (<see cref="MonitoringLogin.WebConfig"/>, the same as the local stack's), and
+    /// prints the kubectl command that makes the Secret of them.
+    /// </summary>
+    private static int WriteMonitoringLogin(string directory, string password, TextWriter output, int cost = MonitoringLogin.BcryptCost)
+    {
+        if (password.Length == 0)
+        {
+            Console.Error.WriteLine($"{Command} monitoring-login: no password on standard input");
+            return 2;
+        }
+        Directory.CreateDirectory(directory);
+        var files = new Dictionary<string, string>
+        {
+            [MonitoringLogin.PasswordKey] = password,
+            [MonitoringLogin.WebConfigKey] = MonitoringLogin.WebConfig(password, cost),
+        };
+        var fromFiles = "";
+        foreach (var (key, content) in files)
+        {
+            var path = Path.GetFullPath(Path.Combine(directory, key));
+            File.WriteAllText(path + ".tmp", content);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Move(path + ".tmp", path, overwrite: true);
+            fromFiles += $" --from-file={key}={path}";
+        }
+        output.WriteLine($"kubectl create secret generic {MonitoringLogin.Secret} -n {ClusterTopology.MonitoringNamespace}{fromFiles} --dry-run=client -o yaml");
+        return 0;
     }
 }

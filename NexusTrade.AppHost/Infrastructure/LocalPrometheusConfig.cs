@@ -16,7 +16,8 @@ public static class LocalPrometheusConfig
 
     private static readonly string[] Generated = ["alerting", "scrape_configs"];
 
-    public static string Render(string baseConfig, IResource prometheus)
+    /// <param name="passwordFile">The monitoring password as Prometheus reads it, for the jobs and Alertmanagers that require the login.</param>
+    public static string Render(string baseConfig, IResource prometheus, string passwordFile)
     {
         var config = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(baseConfig)
             ?? throw new InvalidOperationException("prometheus/prometheus.yml is empty: it needs at least the global section and rule_files.");
@@ -25,12 +26,19 @@ public static class LocalPrometheusConfig
             throw new InvalidOperationException($"prometheus/prometheus.yml has a '{section}' section: the AppHost writes it from the app model " +
                                                 "(WithScrapeTarget, WithProbe, the Alertmanagers): remove it from the file.");
         }
+        var alertmanagers = new Dictionary<string, object> { ["file_sd_configs"] = FileSd(ScrapeModel.AlertmanagerJob) };
+        if (ScrapeModel.RequiresLogin(prometheus, ScrapeModel.AlertmanagerJob)) alertmanagers["basic_auth"] = MonitoringLogin.BasicAuth(passwordFile);
         config["alerting"] = new Dictionary<string, object>
         {
             ["alert_relabel_configs"] = new[] { ScrapeModel.DropReplicaLabel() },
-            ["alertmanagers"] = new[] { new Dictionary<string, object> { ["file_sd_configs"] = FileSd(ScrapeModel.AlertmanagerJob) } },
+            ["alertmanagers"] = new[] { alertmanagers },
         };
-        var jobs = ScrapeModel.Jobs(prometheus).Select(job => new Dictionary<string, object> { ["job_name"] = job, ["file_sd_configs"] = FileSd(job) }).ToList();
+        var jobs = ScrapeModel.Jobs(prometheus).Select(job =>
+        {
+            var scrape = new Dictionary<string, object> { ["job_name"] = job, ["file_sd_configs"] = FileSd(job) };
+            if (ScrapeModel.RequiresLogin(prometheus, job)) scrape["basic_auth"] = MonitoringLogin.BasicAuth(passwordFile);
+            return scrape;
+        }).ToList();
         if (ScrapeModel.HasProbes(prometheus))
         {
             jobs.Add(new Dictionary<string, object>

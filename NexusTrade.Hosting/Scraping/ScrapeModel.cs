@@ -15,6 +15,18 @@ public static class ScrapeModel
     public static IReadOnlyList<string> Jobs(IResource prometheus) =>
         [.. prometheus.Annotations.OfType<ScrapeTargetAnnotation>().Select(target => target.Job).Distinct()];
 
+    /// <summary>
+    /// Whether <paramref name="job"/>'s targets require the monitoring login (Prometheus itself, its twin, the
+    /// Alertmanagers): then the job, and for the Alertmanager job the alerting too, sends it (<see cref="MonitoringLogin.BasicAuth"/>).
+    /// </summary>
+    public static bool RequiresLogin(IResource prometheus, string job)
+    {
+        var targets = prometheus.Annotations.OfType<ScrapeTargetAnnotation>().Where(target => target.Job == job).ToList();
+        var login = targets.Count(target => target.Endpoint.Resource.RequiresLogin());
+        return login == 0 ? false : login == targets.Count ? true
+            : throw new InvalidOperationException($"Job '{job}' mixes targets with and without the monitoring login: one job, one way in.");
+    }
+
     public static bool HasProbes(IResource prometheus) => prometheus.Annotations.OfType<ProbeTargetAnnotation>().Any();
 
     /// <summary>The job whose targets are also the Alertmanagers that alerts are sent to.</summary>

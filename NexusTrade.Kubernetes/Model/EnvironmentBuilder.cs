@@ -25,6 +25,9 @@ public sealed class EnvironmentBuilder
 
     public EnvironmentBuilder Set(string name, string value) => Put(ManifestBuilder.Env(name, value));
 
+    /// <summary>A variable of any source (a secretKeyRef, a field of the pod).</summary>
+    public EnvironmentBuilder Set(V1EnvVar variable) => Put(variable);
+
     public EnvironmentBuilder Remove(Func<string, bool> predicate)
     {
         _variables.RemoveAll(variable => predicate(variable.Name));

@@ -28,6 +28,9 @@ public static class ManifestWriter
     /// <summary>The index's line that says what value the placeholder Secrets hold until the operator fills them in.</summary>
     public const string PlaceholderLine = "# placeholder: ";
 
+    /// <summary>The index's line that names the monitoring login: user, Secret (namespace monitoring) and password key.</summary>
+    public const string LoginLine = "# login: ";
+
     public static async Task<IReadOnlyList<string>> WriteAsync(string output, IReadOnlyList<ComponentManifests> components,
         IReadOnlyList<V1Secret> placeholders, CancellationToken cancellationToken)
     {
@@ -66,6 +69,7 @@ public static class ManifestWriter
         }
         await Write($"{SecretsDirectory}/kustomization.yaml", Kustomization(secretFiles));
         await Write(IndexFile, string.Join("\n", [Header, $"{PlaceholderLine}{SecretCatalog.Placeholder}",
+            $"{LoginLine}{MonitoringLogin.UserName} {MonitoringLogin.Secret} {MonitoringLogin.PasswordKey}",
             "# file\tkind\tnamespace\tname\tkeys (a placeholder Secret's keys; - otherwise)", .. index]) + "\n");
         return written;
     }

@@ -58,3 +58,41 @@ public static class PublishedEndpoints
 
     private static string? NonEmpty(string? value) => SettingValues.NonEmpty(value);
 }
+
+/// <summary>
+/// Where the .NET workloads send traces, logs and metrics (the cluster's OpenTelemetry collector): the endpoint
+/// (<c>NexusTrade:Kubernetes:Otlp:Endpoint</c>), the protocol (<c>Otlp:Protocol</c>: grpc or http/protobuf) and,
+/// optionally, a Secret in each application namespace whose key <see cref="HeadersKey"/> holds the exporter's headers
+/// (<c>Otlp:HeadersSecret</c>; <c>key=value,…</c>, an API key for example). Unset, the workloads export nothing.
+/// </summary>
+public sealed record OtlpExport(Uri Endpoint, string Protocol, string? HeadersSecret)
+{
+    public const string Section = "Otlp";
+
+    public const string HeadersKey = "headers";
+
+    public static readonly string[] Protocols = ["grpc", "http/protobuf"];
+
+    public static OtlpExport? From(IConfigurationSection section)
+    {
+        var otlp = section.GetSection(Section);
+        var path = $"{section.Path}:{Section}";
+        var endpoint = PublishedEndpoints.AbsoluteHttpUrl(otlp, "Endpoint", path);
+        var protocol = SettingValues.NonEmpty(otlp["Protocol"]);
+        var headers = SettingValues.NonEmpty(otlp["HeadersSecret"]);
+        if (endpoint is null)
+        {
+            return protocol is null && headers is null ? null
+                : throw new InvalidOperationException($"{path}:Protocol or {path}:HeadersSecret is set but {path}:Endpoint is not: give the collector's OTLP endpoint too.");
+        }
+        if (protocol is not null && !Protocols.Contains(protocol))
+        {
+            throw new InvalidOperationException($"{path}:Protocol is '{protocol}': give {string.Join(" or ", Protocols)}.");
+        }
+        if (headers is not null && !SettingValues.IsDnsLabel(headers))
+        {
+            throw new InvalidOperationException($"{path}:HeadersSecret is '{headers}': give the name of a Secret (lower-case letters, digits and '-').");
+        }
+        return new OtlpExport(endpoint, protocol ?? Protocols[0], headers);
+    }
+}

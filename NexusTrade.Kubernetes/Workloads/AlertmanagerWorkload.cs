@@ -14,6 +14,15 @@ public static class AlertmanagerWorkload
     /// <summary>Where prometheus/alertmanager.yml expects its files (the local profile rewrites the same prefix).</summary>
     private const string Root = AlertmanagerSettings.ProductionRoot;
 
+    private const string LoginDirectory = $"{Root}login";
+
+    /// <summary>
+    /// The probes: amtool (in Alertmanager's image) asks the status API, logged in with the client configuration of
+    /// the config Secret, which names the password file of the login mount (<see cref="ClusterLogin"/>).
+    /// </summary>
+    public static IReadOnlyList<string> ProbeCommand(int port, string configDirectory = $"{Root}config") =>
+        ["amtool", $"--alertmanager.url=http://127.0.0.1:{port}/", $"--http.config.file={configDirectory}/{ClusterLogin.ClientConfigKey}", "cluster", "show"];
+
     /// <summary>Files under /etc/alertmanager/secrets/, read by prometheus/alertmanager.yml (*_file settings).</summary>
     public static readonly IReadOnlyList<SecretKey> ReceiverSecrets =
     [
@@ -42,7 +51,11 @@ public static class AlertmanagerWorkload
         {
             Metadata = identity.Meta($"{spec.Name}-config"),
             Type = "Opaque",
-            StringData = new Dictionary<string, string> { ["alertmanager.yml"] = Configuration(prometheusDirectory) },
+            StringData = new Dictionary<string, string>
+            {
+                ["alertmanager.yml"] = Configuration(prometheusDirectory),
+                [ClusterLogin.ClientConfigKey] = MonitoringLogin.ClientConfig(ClusterLogin.PasswordFile(LoginDirectory)),
+            },
         }.Initialize();
         var templates = ConfigMap(identity, $"{spec.Name}-templates", TemplateFiles(spec, context, prometheusDirectory));
 
@@ -56,17 +69,19 @@ public static class AlertmanagerWorkload
                 $"--config.file={Root}config/alertmanager.yml", "--storage.path=/alertmanager", AlertmanagerSettings.MaintenanceIntervalArg,
                 .. ClusterArgs(spec.Name, ClusterServiceName(spec), identity.Namespace),
                 .. ExternalUrlArgs(spec, port, context.Options.AlertmanagerExternalUrl),
+                ClusterLogin.WebConfigArg(LoginDirectory),
             ],
             Env = [PodFieldEnv("POD_IP", "status.podIP")],
             Ports = [port, .. gossip],
-            ReadinessProbe = HttpProbe("/-/ready", port.Name),
-            LivenessProbe = HttpProbe("/-/healthy", port.Name, failureThreshold: 6),
+            ReadinessProbe = ClusterLogin.ExecProbe(ProbeCommand(port.ContainerPort)),
+            LivenessProbe = ClusterLogin.ExecProbe(ProbeCommand(port.ContainerPort), failureThreshold: 6),
             VolumeMounts =
             [
                 Mount("config", $"{Root}config"),
                 Mount("secrets", $"{Root}secrets"),
                 Mount("templates", $"{Root}templates"),
                 Mount("data", "/alertmanager", readOnly: false),
+                ClusterLogin.Mount(LoginDirectory),
             ],
         }, spec.Deployment.Budget);
 
@@ -75,6 +90,7 @@ public static class AlertmanagerWorkload
             SecretVolume("config", config.Metadata.Name),
             SecretVolume("secrets", secrets),
             ConfigMapVolume("templates", templates.Metadata.Name),
+            ClusterLogin.Volume(context),
         ]).SpreadAcrossNodes(identity);
         return
         [
@@ -85,6 +101,7 @@ public static class AlertmanagerWorkload
             Service(identity, [port]),
             ClusterService(spec, identity, gossip),
             NetworkPolicies.ForClients(spec, context, [port]),
+            .. Ingresses.For(spec, context, port),
             // Gossip from the other members only: a pod that could join could also delete every silence.
             NetworkPolicies.BetweenPeers(spec, ClusterServiceName(spec), gossip),
         ];

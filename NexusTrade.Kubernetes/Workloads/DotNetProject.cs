@@ -37,7 +37,31 @@ public static class DotNetProject
                 || referencePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal))
                 || value is EndpointReferenceExpression { Endpoint.Resource: var owner } && owner == spec.Resource)
             .Set("ASPNETCORE_HTTP_PORTS", string.Create(CultureInfo.InvariantCulture, $"{ComponentSpec.DotNetHttpPort};{MetricsPort}"))
-            .Set("Metrics__Port", MetricsPort.ToString(CultureInfo.InvariantCulture));
+            .Set("Metrics__Port", MetricsPort.ToString(CultureInfo.InvariantCulture))
+            .WithOtlpExport(spec, context);
+    }
+
+    /// <summary>
+    /// With <c>NexusTrade:Kubernetes:Otlp:Endpoint</c>: the OpenTelemetry SDK's standard variables, which
+    /// ServiceDefaults reads (it exports traces, logs and metrics once OTEL_EXPORTER_OTLP_ENDPOINT is set). The resource
+    /// names the service, its namespace and the pod (from the pod's own metadata, defined before they are used).
+    /// </summary>
+    private static EnvironmentBuilder WithOtlpExport(this EnvironmentBuilder environment, ComponentSpec spec, PublishContext context)
+    {
+        if (context.Options.Otlp is not { } otlp) return environment;
+        environment
+            .Set("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.Endpoint.ToString())
+            .Set("OTEL_EXPORTER_OTLP_PROTOCOL", otlp.Protocol)
+            .Set("OTEL_SERVICE_NAME", spec.Name)
+            .Set(ManifestBuilder.PodFieldEnv("K8S_NAMESPACE_NAME", "metadata.namespace"))
+            .Set(ManifestBuilder.PodFieldEnv("K8S_POD_NAME", "metadata.name"))
+            .Set("OTEL_RESOURCE_ATTRIBUTES", $"service.namespace={ClusterTopology.NamespaceOf(spec.Resource)},k8s.namespace.name=$(K8S_NAMESPACE_NAME),k8s.pod.name=$(K8S_POD_NAME)");
+        if (otlp.HeadersSecret is { } secret)
+        {
+            environment.Set(ManifestBuilder.SecretEnv("OTEL_EXPORTER_OTLP_HEADERS", context.Secrets.Declare(new SecretKey(secret, OtlpExport.HeadersKey,
+                "headers of the OTLP exporter (key=value,…; an API key of the collector, for example)"))));
+        }
+        return environment;
     }
 
     /// <summary>The project's container: its image, readiness on /health, liveness on /alive (both on <paramref name="port"/>), the management port, scratch space in /tmp.</summary>

@@ -93,6 +93,7 @@ public static class GrafanaWorkload
             Service(identity, [port]),
             // The way in for people: any pod of the cluster (an ingress controller, kubectl port-forward).
             NetworkPolicies.ForClients(spec, context, [port]),
+            .. Ingresses.For(spec, context, port),
         ];
     }
 }

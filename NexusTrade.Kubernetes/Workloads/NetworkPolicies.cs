@@ -46,11 +46,13 @@ public static class NetworkPolicies
     }.Initialize();
 
     /// <summary>
-    /// Admits the component's clients (<see cref="KubernetesClientAnnotation"/>), or every pod of the
-    /// cluster when it is open to it, to <paramref name="ports"/>.
+    /// Admits the component's clients (<see cref="KubernetesClientAnnotation"/>) and, with an Ingress, the ingress
+    /// controller's pods, or every pod of the cluster when it is open to it, to <paramref name="ports"/>.
     /// </summary>
     public static V1NetworkPolicy ForClients(ComponentSpec spec, PublishContext context, IEnumerable<V1ContainerPort> ports) =>
-        AllowIngress(PublishContext.Identity(spec), ports, spec.Deployment.OpenToCluster ? [AnyPodInCluster()] : [.. spec.Resource.KubernetesClients().Select(context.PeerOf)]);
+        AllowIngress(PublishContext.Identity(spec), ports, spec.Deployment.OpenToCluster
+            ? [AnyPodInCluster()]
+            : [.. spec.Resource.KubernetesClients().Select(context.PeerOf), .. Ingresses.ControllerOf(spec, context)]);
 
     /// <summary>
     /// Admits only the model's Prometheus servers (the resources that declare scrape targets) to <paramref name="ports"/>:

@@ -3,7 +3,11 @@ using YamlDotNet.Serialization;
 namespace NexusTrade.Kubernetes;
 
 /// <summary>A scrape job of pods behind a Service, found by the Service's app.kubernetes.io/name label and port name.</summary>
-public sealed record ServiceScrapeJob(string Job, string Service, string Namespace, string PortName, bool HonorLabels = false);
+public sealed record ServiceScrapeJob(string Job, string Service, string Namespace, string PortName, bool HonorLabels = false)
+{
+    /// <summary>The targets require the monitoring login (Prometheus, Alertmanager): the job sends it.</summary>
+    public bool Login { get; init; }
+}
 
 /// <summary>One blackbox probe: the exporter's target parameter, the exporter's host:port, the probe's labels (module, probe).</summary>
 public sealed record ProbeTarget(string Target, string Exporter, IReadOnlyDictionary<string, string> Labels);
@@ -21,6 +25,9 @@ public static class PrometheusKubernetesConfig
 
     /// <summary>The pod's name, set by the StatefulSet (prometheus-0, prometheus-1): the replica label's value.</summary>
     public const string PodNameVariable = "POD_NAME";
+
+    /// <summary>Where the monitoring login's Secret is mounted (<see cref="ClusterLogin"/>).</summary>
+    public const string LoginDirectory = "/etc/prometheus/login";
 
     /// <summary>Where the remote-write Secret's password file is mounted.</summary>
     public const string RemoteWriteDirectory = "/etc/prometheus/remote-write";
@@ -56,12 +63,12 @@ public static class PrometheusKubernetesConfig
                 // one virtual IP: each alert reaches every member of the cluster.
                 ["alertmanagers"] = new[]
                 {
-                    new Dictionary<string, object>
+                    WithLogin(alertmanager, new Dictionary<string, object>
                     {
                         ["api_version"] = "v2",
                         ["kubernetes_sd_configs"] = Discovery("endpointslice", alertmanager.Namespace),
                         ["relabel_configs"] = new[] { KeepService(alertmanager) },
-                    },
+                    }),
                 },
             },
             ["scrape_configs"] = jobs.Select(ServiceJob)
@@ -105,7 +112,14 @@ public static class PrometheusKubernetesConfig
         if (job.HonorLabels) scrape["honor_labels"] = true;
         scrape["kubernetes_sd_configs"] = Discovery("endpointslice", job.Namespace);
         scrape["relabel_configs"] = relabel;
-        return scrape;
+        return WithLogin(job, scrape);
+    }
+
+    /// <summary>The monitoring login, the password read from the mounted Secret, where the job's targets require it.</summary>
+    private static Dictionary<string, object> WithLogin(ServiceScrapeJob job, Dictionary<string, object> section)
+    {
+        if (job.Login) section["basic_auth"] = MonitoringLogin.BasicAuth(ClusterLogin.PasswordFile(LoginDirectory));
+        return section;
     }
 
     /// <summary>The labels every target of a discovery job gets from its pod (both modes: the ServiceMonitors' relabelings too).</summary>

@@ -10,6 +10,13 @@ namespace NexusTrade.Kubernetes;
 public static class PrometheusWorkload
 {
     private const string ConfigDirectory = "/etc/prometheus/config";
+
+    /// <summary>
+    /// The probes: promtool (Prometheus's image, 2.43 or later) logs in with the client configuration of the config
+    /// ConfigMap, which names the password file of the login mount (<see cref="ClusterLogin"/>).
+    /// </summary>
+    public static IReadOnlyList<string> ProbeCommand(string check, int port) =>
+        ["promtool", "check", check, $"--url=http://127.0.0.1:{port}", $"--http.config.file={ConfigDirectory}/{ClusterLogin.ClientConfigKey}"];
     private const string StorageSize = "20Gi";
 
     /// <summary>
@@ -37,7 +44,11 @@ public static class PrometheusWorkload
         var port = spec.ContainerPort(EndpointNames.Http);
         var remoteWrite = context.Options.RemoteWrite;
 
-        var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string> { ["prometheus.yml"] = RenderConfig(spec, context, remoteWrite) });
+        var config = ConfigMap(identity, $"{spec.Name}-config", new Dictionary<string, string>
+        {
+            ["prometheus.yml"] = RenderConfig(spec, context, remoteWrite),
+            [ClusterLogin.ClientConfigKey] = MonitoringLogin.ClientConfig(ClusterLogin.PasswordFile(PrometheusKubernetesConfig.LoginDirectory)),
+        });
         var rules = ConfigMap(identity, $"{spec.Name}-rules", Files(Path.Combine(prometheusDirectory, "rules"), "*.yml"));
 
         var container = Harden(new V1Container
@@ -53,22 +64,24 @@ public static class PrometheusWorkload
                 $"--config.file={ConfigDirectory}/prometheus.yml", .. settings.StorageArgs("/prometheus"), "--storage.tsdb.retention.size=18GB",
                 PrometheusSettings.ForGracePeriodArg,
                 "--enable-feature=expand-external-labels", .. ExternalUrlArgs(spec, port, context.Options.PrometheusExternalUrl),
+                ClusterLogin.WebConfigArg(PrometheusKubernetesConfig.LoginDirectory),
             ],
             Env = [PodFieldEnv(PrometheusKubernetesConfig.PodNameVariable, "metadata.name")],
             Ports = [port],
-            StartupProbe = HttpProbe("/-/ready", port.Name, periodSeconds: 10, failureThreshold: 60),
-            ReadinessProbe = HttpProbe("/-/ready", port.Name),
-            LivenessProbe = HttpProbe("/-/healthy", port.Name, failureThreshold: 6),
+            StartupProbe = ClusterLogin.ExecProbe(ProbeCommand("ready", port.ContainerPort), periodSeconds: 10, failureThreshold: 60),
+            ReadinessProbe = ClusterLogin.ExecProbe(ProbeCommand("ready", port.ContainerPort)),
+            LivenessProbe = ClusterLogin.ExecProbe(ProbeCommand("healthy", port.ContainerPort), failureThreshold: 6),
             VolumeMounts =
             [
                 Mount("config", ConfigDirectory),
                 Mount("rules", PrometheusKubernetesConfig.RulesDirectory),
                 Mount("data", "/prometheus", readOnly: false),
+                ClusterLogin.Mount(PrometheusKubernetesConfig.LoginDirectory),
                 .. remoteWrite?.BasicAuth is null ? [] : new[] { Mount("remote-write", PrometheusKubernetesConfig.RemoteWriteDirectory) },
             ],
         }, spec.Deployment.Budget);
 
-        List<V1Volume> volumes = [ConfigMapVolume("config", config.Metadata.Name), ConfigMapVolume("rules", rules.Metadata.Name)];
+        List<V1Volume> volumes = [ConfigMapVolume("config", config.Metadata.Name), ConfigMapVolume("rules", rules.Metadata.Name), ClusterLogin.Volume(context)];
         if (remoteWrite?.BasicAuth is { } auth)
         {
             context.Secrets.Declare(new SecretKey(auth.Secret, RemoteWriteBasicAuth.PasswordKey, $"password of user {auth.Username} for remote_write to {remoteWrite.Url}"));
@@ -97,6 +110,7 @@ public static class PrometheusWorkload
             service,
             // Grafana queries it; Prometheus scrapes itself. The UI is reached with kubectl port-forward.
             NetworkPolicies.ForClients(spec, context, [port]),
+            .. Ingresses.For(spec, context, port),
         ];
     }
 
@@ -120,7 +134,10 @@ public static class PrometheusWorkload
         prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>().Where(target => context.IsDeployed(target.Endpoint.Resource))
             .Select(target => new ServiceScrapeJob(target.Job, target.Endpoint.Resource.Name, ClusterTopology.NamespaceOf(target.Endpoint.Resource),
                 // .NET projects serve /metrics on their management port only.
-                target.Endpoint.Resource is ProjectResource ? DotNetProject.MetricsPortName : target.Endpoint.EndpointName));
+                target.Endpoint.Resource is ProjectResource ? DotNetProject.MetricsPortName : target.Endpoint.EndpointName)
+            {
+                Login = ScrapeModel.RequiresLogin(prometheus.Resource, target.Job),
+            });
 
     /// <summary>The blackbox probes of the model, each with the exporter's target parameter and the exporter's host:port in the cluster.</summary>
     public static IReadOnlyList<ProbeTarget> ProbeTargets(ComponentSpec prometheus, PublishContext context) =>

@@ -8,8 +8,11 @@ namespace NexusTrade.Tests.AppHost;
 /// <summary>The local stack's Prometheus resource and its prometheus.yml as the AppHost renders them for the given settings (nothing is started).</summary>
 public static class LocalScrapeConfig
 {
+    /// <summary>The password file the rendered config names (relative: Prometheus resolves it beside the config).</summary>
+    public const string PasswordFile = "login/password";
+
     public static async Task<string> RenderAsync(params string[] settings) =>
-        LocalPrometheusConfig.Render(await File.ReadAllTextAsync(RepoPaths.Combine("prometheus", "prometheus.yml")), await PrometheusAsync(settings));
+        LocalPrometheusConfig.Render(await File.ReadAllTextAsync(RepoPaths.Combine("prometheus", "prometheus.yml")), await PrometheusAsync(settings), PasswordFile);
 
     /// <summary>The (first) Prometheus resource of the host-mode app model, with its scrape and probe annotations.</summary>
     public static async Task<IResource> PrometheusAsync(params string[] settings)

@@ -152,10 +152,12 @@ public sealed class ConfigFileTests(PublishedManifests published, ITestOutputHel
         var container = published.Workloads.Single(w => w.Name == "alertmanager").Pod.Containers.Single();
         Assert.Contains("--config.file=/etc/alertmanager/config/alertmanager.yml", container.Args);
         var mounts = container.VolumeMounts.ToDictionary(m => m.MountPath, m => m.Name);
-        Assert.Equal(["/alertmanager", "/etc/alertmanager/config", "/etc/alertmanager/secrets", "/etc/alertmanager/templates"], mounts.Keys.Order());
+        Assert.Equal(["/alertmanager", "/etc/alertmanager/config", "/etc/alertmanager/login", "/etc/alertmanager/secrets", "/etc/alertmanager/templates"],
+            mounts.Keys.Order());
         var volumes = published.Workloads.Single(w => w.Name == "alertmanager").Pod.Volumes.ToDictionary(v => v.Name);
         Assert.Equal("alertmanager-secrets", volumes[mounts["/etc/alertmanager/secrets"]].Secret.SecretName);
         Assert.Equal("alertmanager-config", volumes[mounts["/etc/alertmanager/config"]].Secret.SecretName);
+        Assert.Equal(MonitoringLogin.Secret, volumes[mounts["/etc/alertmanager/login"]].Secret.SecretName);
     }
 
     [Theory]

@@ -54,6 +54,8 @@ public sealed class ScrapeModelTests(PublishedManifests published)
         {
             Directory.CreateSymbolicLink(Path.Combine(work, "rules"), RepoPaths.Combine("prometheus", "rules"));
             Directory.CreateDirectory(Path.Combine(work, LocalPrometheusConfig.TargetsDirectory));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(work, LocalScrapeConfig.PasswordFile))!);
+            await File.WriteAllTextAsync(Path.Combine(work, LocalScrapeConfig.PasswordFile), "secret");
             var path = Path.Combine(work, "prometheus.yml");
             await File.WriteAllTextAsync(path, await LocalScrapeConfig.RenderAsync());
 
@@ -87,7 +89,7 @@ public sealed class ScrapeModelTests(PublishedManifests published)
     public void A_hand_written_scrape_section_in_the_repository_file_is_refused_naming_the_file()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            LocalPrometheusConfig.Render("global:\n  scrape_interval: 5s\nscrape_configs:\n  - job_name: extra\n", new Aspire.Hosting.ApplicationModel.ContainerResource("prometheus")));
+            LocalPrometheusConfig.Render("global:\n  scrape_interval: 5s\nscrape_configs:\n  - job_name: extra\n", new Aspire.Hosting.ApplicationModel.ContainerResource("prometheus"), "password"));
         Assert.Contains("prometheus/prometheus.yml has a 'scrape_configs' section", error.Message);
     }
 

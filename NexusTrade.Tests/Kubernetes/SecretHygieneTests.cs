@@ -20,7 +20,8 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
     {
         var placeholders = published.Objects.Where(o => o.File.StartsWith("secrets/", StringComparison.Ordinal)).Select(o => (V1Secret)o.Object).ToList();
         Assert.Equal(
-            ["monitoring/alertmanager-secrets", "monitoring/grafana-admin", "monitoring/redis-auth", "nexustrade/marketdata-credentials", "nexustrade/redis-auth"],
+            ["monitoring/alertmanager-secrets", "monitoring/grafana-admin", "monitoring/monitoring-auth", "monitoring/redis-auth", "nexustrade/marketdata-credentials",
+                "nexustrade/redis-auth"],
             placeholders.Select(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Order());
         Assert.All(placeholders, secret =>
         {
@@ -31,16 +32,18 @@ public sealed partial class SecretHygieneTests(PublishedManifests published)
         });
         Assert.Equal(["deadmansswitch-url", "pagerduty-routing-key", "slack-webhook-url", "smtp-password"],
             published.Get<V1Secret>("monitoring", "alertmanager-secrets").StringData.Keys.Order());
+        Assert.Equal([MonitoringLogin.PasswordKey, MonitoringLogin.WebConfigKey],
+            published.Get<V1Secret>("monitoring", MonitoringLogin.Secret).StringData.Keys.Order());
     }
 
     [Fact]
     public void The_only_other_secret_is_alertmanagers_configuration_as_committed()
     {
         var others = published.All<V1Secret>().Where(s => s.Metadata.Name != "alertmanager-config").Select(s => s.Metadata.Name);
-        Assert.All(others, name => Assert.Contains(name, new[] { "alertmanager-secrets", "grafana-admin", "redis-auth", "marketdata-credentials" }));
+        Assert.All(others, name => Assert.Contains(name, new[] { "alertmanager-secrets", "grafana-admin", "redis-auth", "marketdata-credentials", MonitoringLogin.Secret }));
 
         var config = published.Get<V1Secret>("monitoring", "alertmanager-config");
-        Assert.Equal(["alertmanager.yml"], config.StringData.Keys);
+        Assert.Equal(["alertmanager.yml", ClusterLogin.ClientConfigKey], config.StringData.Keys);
         Assert.Equal(File.ReadAllText(RepoPaths.Combine("prometheus", "alertmanager.yml")), config.StringData["alertmanager.yml"]);
         // Credentials are read from the mounted files, not written inline.
         Assert.DoesNotMatch(@"(?m)^\s*(-\s+)?(slack_api_url|routing_key|service_key|smtp_auth_password|api_key|auth_password):\s*\S", config.StringData["alertmanager.yml"]);

@@ -24,6 +24,10 @@ public sealed class HighAvailabilityTests(HighAvailabilityFixture stack, ITestOu
     /// <summary>The channels a critical market-data alert reaches (trading-platform-pager: PagerDuty and Slack).</summary>
     private static readonly string[] PagingChannels = ["pagerduty", "slack"];
 
+    /// <summary>Each of the two Prometheus servers and three Alertmanagers asks for the login (their pair and cluster traffic logs in: the tests below).</summary>
+    [Fact]
+    public Task Every_replica_answers_only_to_the_monitoring_login() => MonitoringLoginChecks.Every_path_requires_the_login(stack, output);
+
     [Fact]
     public async Task An_alert_survives_losing_the_sending_alertmanager_and_a_prometheus_and_notifies_each_channel_once()
     {

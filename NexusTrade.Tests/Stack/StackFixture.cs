@@ -7,6 +7,8 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NexusTrade.AppHost.Infrastructure;
+using NexusTrade.Hosting;
 using NexusTrade.Tests.Infrastructure;
 
 namespace NexusTrade.Tests.Stack;
@@ -77,8 +79,25 @@ public class StackFixture : IAsyncLifetime
         Inbox = Client("alert-inbox");
     }
 
-    /// <summary>A client of a resource's HTTP endpoint (one replica of several, for example).</summary>
-    public HttpClient Client(string resource) => App.CreateHttpClient(resource, "http");
+    /// <summary>
+    /// A client of a resource's HTTP endpoint (one replica of several, for example), logged in where the resource
+    /// requires the monitoring login (Prometheus, Alertmanager), as Grafana and Prometheus are.
+    /// </summary>
+    public HttpClient Client(string resource)
+    {
+        var client = Anonymous(resource);
+        if (LoginPassword(resource) is { } password) client.DefaultRequestHeaders.Authorization = LocalMonitoringLogin.Header(password);
+        return client;
+    }
+
+    /// <summary>A client of a resource's HTTP endpoint without any credentials.</summary>
+    public HttpClient Anonymous(string resource) => App.CreateHttpClient(resource, "http");
+
+    /// <summary>The monitoring password where <paramref name="resource"/> requires the login (from the app model), else null.</summary>
+    public string? LoginPassword(string resource) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource).LoginPassword() is { } parameter
+            ? parameter.GetValueAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()
+            : null;
 
     /// <summary>The resources that must be healthy before the first test.</summary>
     protected virtual IEnumerable<string> HealthyResources => CoreResources;

@@ -6,11 +6,21 @@ namespace NexusTrade.Tests.Stack;
 
 [Collection(StackCollection.Name)]
 [Trait("Category", "Stack")]
-public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output) : StackHealthChecks(stack, output);
+public sealed class StackHealthTests(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output) : StackHealthChecks(stack, output)
+{
+    /// <summary>The cluster's Alertmanager probe, as published, against the real Alertmanager (Debian's amtool).</summary>
+    [Fact]
+    public Task The_published_alertmanager_probe_logs_in_with_the_password_file() => MonitoringLoginChecks.The_alertmanager_probe_logs_in(Stack, "alertmanager");
+}
 
 /// <summary>The stack's health as every runtime must show it (host mode: <see cref="StackHealthTests"/>; container mode too).</summary>
 public abstract class StackHealthChecks(StackFixture stack, Xunit.Abstractions.ITestOutputHelper output)
 {
+    protected StackFixture Stack => stack;
+
+    [Fact]
+    public Task Prometheus_and_Alertmanager_answer_only_to_the_monitoring_login() => MonitoringLoginChecks.Every_path_requires_the_login(stack, output);
+
     [Fact]
     public void Every_resource_reports_healthy()
     {
