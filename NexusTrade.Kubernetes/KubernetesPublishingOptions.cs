@@ -68,6 +68,11 @@ public sealed record KubernetesPublishingOptions(
     {
         var section = configuration.GetSection(Section);
         var ingress = IngressSettings.From(section);
+        if (ingress is not null && Choice(section, "Monitoring", MonitoringMode.Bundled) == MonitoringMode.Operator)
+        {
+            throw new InvalidOperationException($"{Section}:{IngressSettings.Section}:Hosts:* is for the bundled monitoring stack: with {Section}:Monitoring=operator " +
+                                                "Grafana, Prometheus and Alertmanager are the cluster's, reached through its own ingress (set GrafanaExternalUrl for the dashboard links).");
+        }
         // An ExternalUrl setting wins; else the Ingress's host; else (ExternalUrlArgs) the Service.
         Uri? ExternalUrl(string key, string component) => PublishedEndpoints.AbsoluteHttpUrl(section, key, Section) ?? ingress?.UrlOf(component);
         return new KubernetesPublishingOptions(

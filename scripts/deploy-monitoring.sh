@@ -28,7 +28,8 @@ Options:
                       --NexusTrade:Kubernetes:Monitoring=operator for a cluster that runs kube-prometheus-stack: stops
                       first, with one line, if the Prometheus Operator's CRDs are missing; no port-forwards)
   --allow-placeholders  apply even while a Secret still holds REPLACE_ME (a throw-away cluster; Grafana will not
-                      start on its placeholder password)
+                      start on its placeholder password, nor Prometheus and Alertmanager on the placeholder of
+                      monitoring-auth's web-config.yml: fill that one first, scripts/monitoring-login.sh)
   --help              show this help
 
 Secrets: <manifests>/secrets/ holds placeholder Secrets (value REPLACE_ME). They are created only when missing;
@@ -193,10 +194,13 @@ if [ "${#placeholders[@]}" -gt 0 ]; then
     for entry in "${placeholders[@]}"; do
       read -r namespace name keys <<<"$entry"
       from_files=""
+      # The monitoring login's web configuration holds the password's bcrypt hash: a script writes both files.
+      if [ "$name" = "$login_secret" ]; then
+        echo "  scripts/monitoring-login.sh \"\$(mktemp -d)\"   (writes both keys of $name, the hash from the password, and prints the command)" >&2
+        continue
+      fi
       for key in $keys; do from_files+=" --from-file=$key=./$key"; done
       echo "  $kubectl_shown create secret generic $name -n $namespace$from_files --dry-run=client -o yaml | $kubectl_shown apply --server-side --field-manager=$field_manager -f -" >&2
-      # The monitoring login's web configuration holds the password's bcrypt hash: a script writes both files.
-      if [ "$name" = "$login_secret" ]; then echo "    ($name: scripts/monitoring-login.sh . writes both of its files, the hash from the password)" >&2; fi
     done
     echo "deploy: (what each key holds: kubectl get secret -n NAMESPACE NAME -o jsonpath='{.metadata.annotations.nexustrade\.io/replace-before-use}'; --allow-placeholders applies anyway)" >&2
     exit 1

@@ -24,7 +24,7 @@ public static class AlertmanagerComponent
     public static readonly TimeSpan LocalPeerTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>The web configuration as the container sees it (outside /etc/alertmanager, the mount of the rendered config).</summary>
-    private const string ContainerWebConfig = "/etc/alertmanager-login/web-config.yml";
+    private const string ContainerWebConfig = $"/etc/alertmanager-login/{MonitoringLogin.WebConfigKey}";
 
     /// <summary>
     /// Alertmanager with the repository's route tree, receivers and templates; <paramref name="replicas"/> above one

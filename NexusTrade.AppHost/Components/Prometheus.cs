@@ -44,9 +44,9 @@ public static class PrometheusComponent
     public const string ReplicaVariable = "PROMETHEUS_REPLICA";
 
     /// <summary>The login files as a container sees them (single-file mounts: the directory above them admits its owner alone).</summary>
-    private const string ContainerWebConfig = "/etc/prometheus/web-config.yml";
+    private const string ContainerWebConfig = $"/etc/prometheus/{MonitoringLogin.WebConfigKey}";
 
-    private const string ContainerPasswordFile = "/etc/prometheus/monitoring-password";
+    private const string ContainerPasswordFile = $"/etc/prometheus/monitoring-{MonitoringLogin.PasswordKey}";
 
     private const string ExpandExternalLabelsArg = "--enable-feature=expand-external-labels";
 

@@ -86,6 +86,8 @@ public static class ComponentCatalog
     /// </summary>
     private static int WriteMonitoringLogin(string directory, string password, TextWriter output, int cost = MonitoringLogin.BcryptCost)
     {
+        // Prometheus, promtool and amtool drop surrounding whitespace from a password_file; the hash must be of the same.
+        password = password.Trim();
         if (password.Length == 0)
         {
             Console.Error.WriteLine($"{Command} monitoring-login: no password on standard input");

@@ -43,6 +43,8 @@ public static class GrafanaWorkload
             .Set("GRAFANA_DASHBOARDS_PATH", DashboardsDirectory)
             // Whatever the local setting: the cluster's Grafana requires a login.
             .Set("GF_AUTH_ANONYMOUS_ENABLED", "false");
+        // Behind an Ingress (or wherever GrafanaExternalUrl says): Grafana's own links and redirects use that address.
+        if (context.Options.GrafanaExternalUrl is { } url) environment.Set("GF_SERVER_ROOT_URL", url.ToString());
 
         var container = Harden(new V1Container
         {

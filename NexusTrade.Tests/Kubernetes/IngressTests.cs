@@ -57,6 +57,7 @@ public sealed class IngressTests(PublishedManifests published, ITestOutputHelper
         var workloads = objects.Select(o => Workload.From(o.Object)).OfType<Workload>().ToList();
         Assert.Contains("--web.external-url=https://prometheus.nexustrade.example/", workloads.Single(w => w.Name == "prometheus").Pod.Containers.Single().Args);
         Assert.Contains("--web.external-url=https://alerts.nexustrade.example/", workloads.Single(w => w.Name == "alertmanager").Pod.Containers.Single().Args);
+        Assert.Contains(workloads.Single(w => w.Name == "grafana").Pod.Containers.Single().Env, v => v.Name == "GF_SERVER_ROOT_URL" && v.Value == "https://grafana.nexustrade.example/");
         var templates = objects.Select(o => o.Object).OfType<V1ConfigMap>().Single(c => c.Metadata.Name == "alertmanager-templates");
         Assert.Contains("https://grafana.nexustrade.example{{ end }}", templates.Data[NexusTrade.Hosting.DashboardLinks.TemplateFileName]);
     }
@@ -72,9 +73,10 @@ public sealed class IngressTests(PublishedManifests published, ITestOutputHelper
     [InlineData("Ingress:Hosts:prometheus", "https://prometheus.example", "NexusTrade:Kubernetes:Ingress:Hosts:prometheus is 'https://prometheus.example'")]
     [InlineData("Ingress:TlsSecretName", "monitoring-tls", "NexusTrade:Kubernetes:Ingress:ClassName, TlsSecretName or ControllerNamespace is set but no")]
     [InlineData("Ingress:ClassName", "Nginx_Class", "NexusTrade:Kubernetes:Ingress:ClassName is 'Nginx_Class'")]
-    public async Task A_wrong_setting_fails_the_publish_naming_the_key(string key, string value, string message)
+    [InlineData("Ingress:Hosts:grafana", "grafana.example", "NexusTrade:Kubernetes:Ingress:Hosts:* is for the bundled monitoring stack", "--NexusTrade:Kubernetes:Monitoring=operator")]
+    public async Task A_wrong_setting_fails_the_publish_naming_the_key(string key, string value, string message, string? other = null)
     {
-        var log = await PublishedManifests.FailingPublishAsync(_directory, $"--NexusTrade:Kubernetes:{key}={value}");
+        var log = await PublishedManifests.FailingPublishAsync(_directory, [$"--NexusTrade:Kubernetes:{key}={value}", .. other is null ? Array.Empty<string>() : [other]]);
         Assert.Contains(message, log);
     }
 

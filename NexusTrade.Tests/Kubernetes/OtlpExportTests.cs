@@ -39,7 +39,8 @@ public sealed class OtlpExportTests(PublishedManifests published) : IDisposable
             Assert.Equal("metadata.namespace", variables["K8S_NAMESPACE_NAME"].ValueFrom.FieldRef.FieldPath);
             // Kubernetes expands $(VAR) only from variables defined before, in env (never from a ConfigMap).
             var env = workload.Pod.Containers.Single().Env.Select(v => v.Name).ToList();
-            Assert.True(env.IndexOf("K8S_POD_NAME") < env.IndexOf("OTEL_RESOURCE_ATTRIBUTES") && env.IndexOf("K8S_NAMESPACE_NAME") >= 0, $"{name}: {string.Join(", ", env)}");
+            Assert.True(env.IndexOf("K8S_POD_NAME") is >= 0 and var pod && pod < env.IndexOf("OTEL_RESOURCE_ATTRIBUTES")
+                && env.IndexOf("K8S_NAMESPACE_NAME") is >= 0 and var ns && ns < env.IndexOf("OTEL_RESOURCE_ATTRIBUTES"), $"{name}: {string.Join(", ", env)}");
             var headers = variables["OTEL_EXPORTER_OTLP_HEADERS"].ValueFrom.SecretKeyRef;
             Assert.Equal(("otlp-headers", "headers"), (headers.Name, headers.Key));
             Assert.Contains(objects, o => o.File.StartsWith("secrets/", StringComparison.Ordinal) && o.Name == "otlp-headers" && o.Namespace == workload.Namespace);
