@@ -8,11 +8,12 @@
 #   bench/run.sh websocket         fan-out: 1,000 clients x 20 symbols, pushes every 100 ms
 #   bench/run.sh websocket-scale   10,000 clients x 20 symbols at default settings: memory per client, peak RSS, lag
 #   bench/run.sh soak              the soak under cycling faults (SOAK_DURATION, default 30m)
+#   bench/run.sh peers             the cached route against bare Kestrel (the ceiling) and the Node.js peer, telemetry on/off
 #
 # Builds Release, starts redis-server (temp dir, free port, random password), two MarketFeed simulators and the API
 # on free 127.0.0.1 ports, runs the load, and on exit stops exactly the processes it started (by PID).
 # Raw outputs go to $BENCH_OUT (default bench/results/<UTC timestamp>-<mode>/); summary.txt holds the numbers.
-# Knobs (environment): AB_RUNS (5), WRK_DURATION (15s), SCRAPE_COUNT (200), WS_CLIENTS (1000), WS_SCALE_CLIENTS
+# Knobs (environment): API_CPUS, CLIENT_CPUS (taskset lists for the API and the load client), BEFORE_BIN (peers: an older API build rotated beside this one), AB_RUNS (5; peers 3), WRK_DURATION (15s), WRK_CONNECTIONS (32; peers 64), SCRAPE_COUNT (200), WS_CLIENTS (1000), WS_SCALE_CLIENTS
 # (10000), WS_SYMBOLS (20), WS_DURATION (30s), SOAK_DURATION (30m), SOAK_PHASE (45s), FEED_ENV (the simulators'
 # NAME=VALUE settings, default MarketFeed__Volatility=5; empty for the simulator's defaults), API_BIN (another API build:
 # the old side of cache-ab, the instance under test elsewhere), API_ENV (extra NAME=VALUE settings for every API
@@ -22,13 +23,16 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 mode=${1:-all}
-case "$mode" in all | rest | cache-ab | scrape | websocket | websocket-scale | soak) ;; *)
-  echo "usage: $0 [all|rest|cache-ab|scrape|websocket|websocket-scale|soak]" >&2
+case "$mode" in all | rest | cache-ab | scrape | websocket | websocket-scale | soak | peers) ;; *)
+  echo "usage: $0 [all|rest|cache-ab|scrape|websocket|websocket-scale|soak|peers]" >&2
   exit 2
   ;;
 esac
 
+# peers rotates five servers: three rounds at 64 connections (the issue's figures), the A/B modes five at 32.
+if [ "$mode" = peers ]; then AB_RUNS=${AB_RUNS:-3} WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}; fi
 AB_RUNS=${AB_RUNS:-5}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_DURATION=${WRK_DURATION:-15s}
 SCRAPE_COUNT=${SCRAPE_COUNT:-200}
 WS_CLIENTS=${WS_CLIENTS:-1000}
@@ -61,6 +65,8 @@ bench_bin="$root/bench/NexusTrade.Bench/bin/Release/net10.0/nexustrade-bench"
 . "$here/lib/websocket.sh"
 # shellcheck source=lib/soak.sh
 . "$here/lib/soak.sh"
+# shellcheck source=lib/peers.sh
+. "$here/lib/peers.sh"
 
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -84,5 +90,6 @@ case "$mode" in
   websocket) bench_websocket ;;
   websocket-scale) bench_websocket_scale ;;
   soak) bench_soak ;;
+  peers) bench_peers ;;
 esac
 log "done; $(machine_note)"

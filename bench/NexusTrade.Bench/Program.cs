@@ -9,6 +9,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           scrape    --url http://127.0.0.1:PORT/metrics --count 200 [--gap 350ms] [--traffic on|off] [--traffic-symbols 50] [--accept TYPE]
           soak      --api http://127.0.0.1:PORT --feeds URL1,URL2 --redis-pid PID --duration 10m [--api-pid PID] [--phase 45s]
                     [--warmup 60s] [--concurrency 16] [--rps 800] [--ws-clients 100] [--symbols 20]
+          ceiling   --body-from http://127.0.0.1:PORT/api/quotes/AAPL --port PORT   (serves those bytes from bare Kestrel until stopped)
         Every load loop is bounded by --duration/--count and stops by itself. Targets must be on loopback.
         """);
     return args.Length == 0 ? 2 : 0;
@@ -22,6 +23,7 @@ try
         "websocket" => await WebSocketBench.RunAsync(options),
         "scrape" => await ScrapeBench.RunAsync(options),
         "soak" => await SoakBench.RunAsync(options),
+        "ceiling" => await CeilingServer.RunAsync(options),
         _ => throw new ArgumentException($"unknown command '{args[0]}'"),
     };
 }

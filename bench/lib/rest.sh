@@ -9,43 +9,59 @@ run_wrk() { # label port pid run tsv
   file="$out/wrk-$label-$run.txt"
   echo "# $(date -u +%FT%TZ) load average $(load_average)" >"$file"
   ticks0=$(cpu_ticks "$pid")
-  wrk -t2 -c32 -d"$WRK_DURATION" --latency "http://127.0.0.1:$port$quote_path" >>"$file"
+  wrk -t2 -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency "http://127.0.0.1:$port$quote_path" >>"$file"
   ticks1=$(cpu_ticks "$pid")
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$file")
   requests=$(awk '/requests in/ { print $1 }' "$file")
-  # API CPU time per request (utime+stime over the run / requests): contention from other tenants disturbs it less than req/s.
+  # Server CPU time per request (utime+stime over the run / requests): contention from other tenants disturbs it less than req/s.
   cpu_us=$(awk -v t=$((ticks1 - ticks0)) -v n="$requests" 'BEGIN { printf "%.1f", t * 10000 / n }')
   p50=$(awk '$1 == "50%" { print $2 }' "$file" | to_ms)
   p99=$(awk '$1 == "99%" { print $2 }' "$file" | to_ms)
   if grep -q 'Non-2xx' "$file"; then log "  WARNING: $(grep 'Non-2xx' "$file") in $file (rate limiter budget exhausted?)"; fi
   echo "$label $run $rps $p50 $p99 $cpu_us $(cut -d' ' -f1 /proc/loadavg)" >>"$tsv"
-  log "  $label run $run: $rps req/s, p50 $p50 ms, p99 $p99 ms, API CPU $cpu_us us/request, load average $(load_average)"
+  log "  $label run $run: $rps req/s, p50 $p50 ms, p99 $p99 ms, server CPU $cpu_us us/request, load average $(load_average)"
 }
 
-# Alternates wrk runs against two running instances (A, B, A, B, ...) after a 10 s warm-up each, then reports medians
-# and the ratios B/A side by side: of the median req/s, the median of the per-pair ratios (less sensitive to load
-# drifting over the runs), and CPU per request.
-ab_compare() { # name label_a port_a pid_a label_b port_b pid_b
-  local name=$1 la=$2 pa=$3 ida=$4 lb=$5 pb=$6 idb=$7 tsv="$out/ab-$1.tsv" run
+# Rotates wrk runs over running instances ("label:port:pid" each; A, B, C, A, B, C, ...) after a 10 s warm-up each,
+# AB_RUNS rounds, and logs each one's medians. The rows are in $out/ab-<name>.tsv for `compare` below.
+rotate_wrk() { # name label:port:pid...
+  local name=$1 tsv="$out/ab-$1.tsv" run instance label port pid col
+  shift
   : >"$tsv"
   log "  warm-up 10 s each (JIT tiering, connection pools)"
-  wrk -t2 -c32 -d10s "http://127.0.0.1:$pa$quote_path" >/dev/null
-  wrk -t2 -c32 -d10s "http://127.0.0.1:$pb$quote_path" >/dev/null
-  for run in $(seq 1 "$AB_RUNS"); do
-    run_wrk "$la" "$pa" "$ida" "$run" "$tsv"
-    run_wrk "$lb" "$pb" "$idb" "$run" "$tsv"
+  for instance in "$@"; do
+    IFS=: read -r label port pid <<<"$instance"
+    wrk -t2 -c"$WRK_CONNECTIONS" -d10s "http://127.0.0.1:$port$quote_path" >/dev/null
   done
-  local label col
-  for label in "$la" "$lb"; do
+  for run in $(seq 1 "$AB_RUNS"); do
+    for instance in "$@"; do
+      IFS=: read -r label port pid <<<"$instance"
+      run_wrk "$label" "$port" "$pid" "$run" "$tsv"
+    done
+  done
+  for instance in "$@"; do
+    IFS=: read -r label port pid <<<"$instance"
     local -a m=()
     for col in 3 4 5 6; do m+=("$(awk -v l="$label" -v c="$col" '$1 == l { print $c }' "$tsv" | median)"); done
-    log "RESULT $name $label: median ${m[0]} req/s, p50 ${m[1]} ms, p99 ${m[2]} ms, API CPU ${m[3]} us/request"
+    log "RESULT $name $label: median ${m[0]} req/s, p50 ${m[1]} ms, p99 ${m[2]} ms, server CPU ${m[3]} us/request"
   done
+}
+
+# B against A from rotate_wrk's rows: the ratios of the median req/s, the median of the per-round ratios (less
+# sensitive to load drifting over the runs), CPU per request (median of the per-round ratios) and the median p99.
+compare() { # name label_a label_b
+  local tsv="$out/ab-$1.tsv" la=$2 lb=$3
   ab_rps_ratio=$(paste <(awk -v l="$la" '$1 == l { print $3 }' "$tsv" | median) <(awk -v l="$lb" '$1 == l { print $3 }' "$tsv" | median) | awk '{ printf "%.3f", $2 / $1 }')
   ab_pair_ratio=$(awk -v a="$la" -v b="$lb" '$1 == a { x[$2] = $3 } $1 == b { y[$2] = $3 } END { for (r in x) if (x[r] > 0) print y[r] / x[r] }' "$tsv" | median)
   ab_cpu_ratio=$(awk -v a="$la" -v b="$lb" '$1 == a { x[$2] = $6 } $1 == b { y[$2] = $6 } END { for (r in x) if (x[r] > 0) print y[r] / x[r] }' "$tsv" | median)
   ab_p99_ratio=$(paste <(awk -v l="$la" '$1 == l { print $5 }' "$tsv" | median) <(awk -v l="$lb" '$1 == l { print $5 }' "$tsv" | median) | awk '{ printf "%.3f", $2 / $1 }')
-  log "RESULT $name $lb/$la: req/s ratio of medians $ab_rps_ratio, median of pair ratios $(printf '%.3f' "$ab_pair_ratio"), CPU per request (median of pair ratios) $(printf '%.3f' "$ab_cpu_ratio"), p99 ratio of medians $ab_p99_ratio; load average $(load_average)"
+  log "RESULT $1 $lb/$la: req/s ratio of medians $ab_rps_ratio, median of pair ratios $(printf '%.3f' "$ab_pair_ratio"), CPU per request (median of pair ratios) $(printf '%.3f' "$ab_cpu_ratio"), p99 ratio of medians $ab_p99_ratio; load average $(load_average)"
+}
+
+# Alternates two instances (A, B, A, B, ...) and compares B with A.
+ab_compare() { # name label_a port_a pid_a label_b port_b pid_b
+  rotate_wrk "$1" "$2:$3:$4" "$5:$6:$7"
+  compare "$1" "$2" "$5"
 }
 
 # ---------------------------------------------------------------- telemetry cost: on vs OTEL_SDK_DISABLED=true

@@ -67,7 +67,8 @@ wait_http() { # url seconds
 run_bench() { # output-file args...
   local file=$1 pid status=0
   shift
-  "$bench_bin" "$@" > >(tee "$file") &
+  # On CLIENT_CPUS (a taskset list) when given, so that the client can be kept off the API's CPUs (API_CPUS).
+  (exec taskset -c "${CLIENT_CPUS:-0-$(($(nproc) - 1))}" "$bench_bin" "$@") > >(tee "$file") &
   pid=$!
   pids+=("$pid")
   wait "$pid" || status=$?
@@ -166,10 +167,10 @@ start_api() { # name telemetry(on|off) [NAME=VALUE ...]; API_ENV adds settings t
     "${rate_limit_env[@]}" "$@" "${extra[@]+"${extra[@]}"}"
   )
   [ "$telemetry" = off ] && env+=(OTEL_SDK_DISABLED=true)
-  (cd "$bin" && exec env "${env[@]}" ./NexusTrade.Api --urls "http://127.0.0.1:$api_port") >"$out/api-$name.log" 2>&1 &
+  (cd "$bin" && exec env "${env[@]}" taskset -c "${API_CPUS:-0-$(($(nproc) - 1))}" ./NexusTrade.Api --urls "http://127.0.0.1:$api_port") >"$out/api-$name.log" 2>&1 &
   api_pid=$!
   pids+=("$api_pid")
   api_pids+=("$api_pid")
   wait_http "http://127.0.0.1:$api_port/alive" 60
-  log "api '$name' ($bin; telemetry $telemetry${API_ENV:+, $API_ENV}${*:+, $*}) pid $api_pid on :$api_port, VmRSS $(rss_mib "$api_pid") MiB"
+  log "api '$name' ($bin; telemetry $telemetry${API_ENV:+, $API_ENV}${*:+, $*}${API_CPUS:+, CPUs $API_CPUS}) pid $api_pid on :$api_port, VmRSS $(rss_mib "$api_pid") MiB"
 }
