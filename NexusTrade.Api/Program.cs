@@ -12,7 +12,6 @@ builder.AddServiceDefaults(NexusTradeMetrics.MeterName, "Polly");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddApiMetrics();
 builder.AddProblemResponses();
-builder.AddApiJson();
 
 // Quotes: cache-aside in Redis over an ordered chain of providers, over REST and a WebSocket.
 builder.AddQuoteCache();

@@ -13,13 +13,12 @@ public sealed class NexusTradeMetrics
 {
     public const string MeterName = "NexusTrade.Api";
 
-    private readonly LabelledCounts<(string Cache, CacheLayer Layer, CacheResult Result)> _cacheLookups = new(static k =>
-        [new("cache.name", k.Cache), new("cache.layer", k.Layer.ToLabel()), new("cache.result", k.Result.ToLabel())]);
+    private readonly Counter<long> _cacheLookups;
     private readonly Histogram<double> _cacheLookupDuration;
     private readonly Histogram<double> _providerRequestDuration;
     private readonly Counter<long> _providerFailovers;
     private readonly Counter<long> _circuitBreakerTransitions;
-    private readonly LabelledCounts<QuoteSource> _quotesServed = new(static source => [new("source", source.ToLabel())]);
+    private readonly Counter<long> _quotesServed;
     private readonly Counter<long> _quotesUnavailable;
     private readonly UpDownCounter<long> _webSocketConnections;
     private readonly UpDownCounter<long> _webSocketSubscriptions;
@@ -42,8 +41,7 @@ public sealed class NexusTradeMetrics
         var meter = meterFactory.Create(MeterName);
         var latency = new InstrumentAdvice<double> { HistogramBucketBoundaries = ServiceDefaultsExtensions.LatencyBucketsSeconds };
 
-        // Added to on every request: counted in process, read at scrape time (LabelledCounts).
-        meter.CreateObservableCounter("nexustrade.cache.lookups", _cacheLookups.Observe, "{lookup}", "Cache lookups by layer (l1 memory, l2 Redis) and result (hit, miss, error).");
+        _cacheLookups = meter.CreateCounter<long>("nexustrade.cache.lookups", "{lookup}", "Cache lookups by layer (l1 memory, l2 Redis) and result (hit, miss, error).");
         _cacheLookupDuration = meter.CreateHistogram("nexustrade.cache.lookup.duration", "s", "Duration of cache lookups.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
         _providerRequestDuration = meter.CreateHistogram("nexustrade.provider.request.duration", "s",
@@ -54,7 +52,7 @@ public sealed class NexusTradeMetrics
             "Circuit-breaker state changes per provider, labelled with the state entered.");
         meter.CreateObservableGauge("nexustrade.circuit_breaker.state", circuitBreakers.Observe, "{state}",
             "1 for the current circuit-breaker state of each provider, 0 for the others.");
-        meter.CreateObservableCounter("nexustrade.quotes.served", _quotesServed.Observe, "{quote}", "Quotes served by source (cache, provider, stale).");
+        _quotesServed = meter.CreateCounter<long>("nexustrade.quotes.served", "{quote}", "Quotes served by source (cache, provider, stale).");
         _quotesUnavailable = meter.CreateCounter<long>("nexustrade.quotes.unavailable", "{quote}",
             "Quotes that could not be served: every provider failed and no cached value existed.");
         _webSocketConnections = meter.CreateUpDownCounter<long>("nexustrade.websocket.connections", "{connection}", "Open WebSocket connections.");
@@ -84,7 +82,8 @@ public sealed class NexusTradeMetrics
     /// </summary>
     public void CacheLookup(string cache, CacheLayer layer, CacheResult result, TimeSpan? duration = null)
     {
-        _cacheLookups.Add((cache, layer, result));
+        var tags = new TagList { { "cache.name", cache }, { "cache.layer", layer.ToLabel() }, { "cache.result", result.ToLabel() } };
+        _cacheLookups.Add(1, tags);
         if (duration is { } took)
         {
             _cacheLookupDuration.Record(took.TotalSeconds,
@@ -102,7 +101,7 @@ public sealed class NexusTradeMetrics
     public void CircuitBreakerTransition(string provider, CircuitState state) =>
         _circuitBreakerTransitions.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("state", state.ToLabel()));
 
-    public void QuoteServed(QuoteSource source) => _quotesServed.Add(source);
+    public void QuoteServed(QuoteSource source) => _quotesServed.Add(1, new KeyValuePair<string, object?>("source", source.ToLabel()));
 
     public void QuoteUnavailable() => _quotesUnavailable.Add(1);
 

@@ -7,14 +7,12 @@ namespace NexusTrade.Tests.Api;
 /// <summary>
 /// A <see cref="NexusTradeMetrics"/> on a meter factory of its own, and what its counters record. Only that
 /// factory's instruments are listened to, so tests running in parallel do not count each other's measurements.
-/// Observable counters (<see cref="LabelledCounts{TKey}"/>) count as their latest observation, taken on every query.
 /// </summary>
 public sealed class RecordedMetrics : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly MeterListener _listener = new();
     private readonly List<(string Instrument, long Value, Dictionary<string, string?> Tags)> _recorded = [];
-    private readonly Dictionary<string, (string Instrument, long Value, Dictionary<string, string?> Tags)> _observed = [];
 
     public RecordedMetrics()
     {
@@ -27,11 +25,7 @@ public sealed class RecordedMetrics : IDisposable
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             var labels = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
-            lock (_recorded)
-            {
-                if (instrument.IsObservable) _observed[instrument.Name + "|" + string.Join(",", labels.OrderBy(l => l.Key))] = (instrument.Name, value, labels);
-                else _recorded.Add((instrument.Name, value, labels));
-            }
+            lock (_recorded) _recorded.Add((instrument.Name, value, labels));
         });
         _listener.Start();
         Metrics = _services.GetRequiredService<NexusTradeMetrics>();
@@ -42,20 +36,18 @@ public sealed class RecordedMetrics : IDisposable
     /// <summary>The sum of what <paramref name="instrument"/> recorded with every one of the given labels.</summary>
     public long Sum(string instrument, params (string Key, string Value)[] labels)
     {
-        _listener.RecordObservableInstruments();
         lock (_recorded)
         {
-            return _recorded.Concat(_observed.Values).Where(r => r.Instrument == instrument && labels.All(l => r.Tags.GetValueOrDefault(l.Key) == l.Value)).Sum(r => r.Value);
+            return _recorded.Where(r => r.Instrument == instrument && labels.All(l => r.Tags.GetValueOrDefault(l.Key) == l.Value)).Sum(r => r.Value);
         }
     }
 
     /// <summary>Whether <paramref name="instrument"/> recorded anything (a zero included) with the given labels.</summary>
     public bool Recorded(string instrument, params (string Key, string Value)[] labels)
     {
-        _listener.RecordObservableInstruments();
         lock (_recorded)
         {
-            return _recorded.Concat(_observed.Values).Any(r => r.Instrument == instrument && labels.All(l => r.Tags.GetValueOrDefault(l.Key) == l.Value));
+            return _recorded.Any(r => r.Instrument == instrument && labels.All(l => r.Tags.GetValueOrDefault(l.Key) == l.Value));
         }
     }
 
