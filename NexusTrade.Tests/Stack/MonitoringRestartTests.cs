@@ -134,8 +134,8 @@ public abstract class MonitoringRestartChecks(StackFixture stack, Xunit.Abstract
     /// The alert of an earlier test's outage resolved first. Otherwise it may still be firing, on a 1 m failure ratio
     /// just above its threshold that mixes that outage with the healthy minute after it: its activeAt is read as this
     /// test's, and after the restart the ratio may be under the threshold at the evaluation that restores the for
-    /// state (Prometheus restores only alerts active then), so the alert starts again with a new activeAt. Seen once
-    /// in CI: "activeAt 23:32:02.249 after the crash, 23:29:27.000 before it".
+    /// state (Prometheus restores only alerts active then), so the alert starts again with a new activeAt. Seen twice
+    /// in container-mode CI, e.g. "activeAt 23:32:02.249 after the crash, 23:29:27.000 before it".
     /// </summary>
     private Task WaitForNoAlertAsync() =>
         StackFixture.EventuallyAsync(async () => await RuleManagerAlertAsync() is null, TimeSpan.FromSeconds(150),

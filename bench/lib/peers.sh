@@ -8,10 +8,12 @@ node_peer_dir=$here/node-peer
 instance="" # label:port:pid of the last process started here
 
 start_node_peer() { # label prom-client(on|off)
-  local port
+  local port ttl_ms
   port=$(free_port)
+  # The API's cache TTL (Quotes:CacheTtl in its appsettings.json), so that both sides cache for the same time.
+  ttl_ms=$(python3 -c 'import json, sys; h, m, s = json.load(open(sys.argv[1]))["Quotes"]["CacheTtl"].split(":"); print(round((int(h) * 3600 + int(m) * 60 + float(s)) * 1000))' "$root/NexusTrade.Api/appsettings.json")
   (cd "$node_peer_dir" && exec env NODE_ENV=production "PORT=$port" "REDIS_PORT=$redis_port" "REDIS_PASSWORD=$redis_password" \
-    "PROVIDER_URL=http://127.0.0.1:$feed1_port" "PROVIDER_API_KEY=$feed_key" "PROM_CLIENT=$2" node server.js) >"$out/$1.log" 2>&1 &
+    "PROVIDER_URL=http://127.0.0.1:$feed1_port" "PROVIDER_API_KEY=$feed_key" "CACHE_TTL_MS=$ttl_ms" "PROM_CLIENT=$2" node server.js) >"$out/$1.log" 2>&1 &
   pids+=("$!")
   instance="$1:$port:$!"
   wait_http "http://127.0.0.1:$port/alive" 30

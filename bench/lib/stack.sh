@@ -6,6 +6,7 @@
 
 pids=()
 redis_pid=""
+all_cpus="0-$(($(nproc) - 1))" # taskset's list of every CPU: the placement when API_CPUS / CLIENT_CPUS are not given
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$summary"; }
 
@@ -68,7 +69,7 @@ run_bench() { # output-file args...
   local file=$1 pid status=0
   shift
   # On CLIENT_CPUS (a taskset list) when given, so that the client can be kept off the API's CPUs (API_CPUS).
-  (exec taskset -c "${CLIENT_CPUS:-0-$(($(nproc) - 1))}" "$bench_bin" "$@") > >(tee "$file") &
+  (exec taskset -c "${CLIENT_CPUS:-$all_cpus}" "$bench_bin" "$@") > >(tee "$file") &
   pid=$!
   pids+=("$pid")
   wait "$pid" || status=$?
@@ -167,7 +168,7 @@ start_api() { # name telemetry(on|off) [NAME=VALUE ...]; API_ENV adds settings t
     "${rate_limit_env[@]}" "$@" "${extra[@]+"${extra[@]}"}"
   )
   [ "$telemetry" = off ] && env+=(OTEL_SDK_DISABLED=true)
-  (cd "$bin" && exec env "${env[@]}" taskset -c "${API_CPUS:-0-$(($(nproc) - 1))}" ./NexusTrade.Api --urls "http://127.0.0.1:$api_port") >"$out/api-$name.log" 2>&1 &
+  (cd "$bin" && exec env "${env[@]}" taskset -c "${API_CPUS:-$all_cpus}" ./NexusTrade.Api --urls "http://127.0.0.1:$api_port") >"$out/api-$name.log" 2>&1 &
   api_pid=$!
   pids+=("$api_pid")
   api_pids+=("$api_pid")

@@ -18,7 +18,7 @@ const providerUrl = new URL(env('PROVIDER_URL'));
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(providerUrl.hostname)) throw new Error('node-peer: PROVIDER_URL must be on loopback');
 const providerKey = env('PROVIDER_API_KEY');
 const providerName = process.env.PROVIDER_NAME || 'marketfeed-primary';
-const ttlMs = Number(process.env.CACHE_TTL_MS || 2000);
+const ttlMs = Number(env('CACHE_TTL_MS')); // the API's Quotes:CacheTtl, passed by bench/lib/peers.sh
 const metricsOn = process.env.PROM_CLIENT !== 'off';
 const redis = new Redis({ host: '127.0.0.1', port: Number(env('REDIS_PORT')), password: env('REDIS_PASSWORD') });
 
