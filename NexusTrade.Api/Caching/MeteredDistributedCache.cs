@@ -26,7 +26,7 @@ public sealed class MeteredDistributedCache(IDistributedCache inner, NexusTradeM
         catch (Exception ex) when (CacheFailures.IsCacheFailure(ex, token))
         {
             metrics.CacheLookup(QuoteCache.Name, CacheLayer.L2, CacheResult.Error, Stopwatch.GetElapsedTime(started));
-            logger.LogWarning("Quote cache read failed for a symbol; serving from providers: {Error}", ex.Message);
+            logger.LogWarning("Quote cache read failed for a symbol; serving from providers: {ErrorType}: {Error}", ex.GetType().Name, ex.Message);
             return null;
         }
     }
@@ -52,7 +52,7 @@ public sealed class MeteredDistributedCache(IDistributedCache inner, NexusTradeM
         }
         catch (Exception ex) when (CacheFailures.IsCacheFailure(ex, token))
         {
-            logger.LogWarning("Quote cache {Operation} failed: {Error}", what, ex.Message);
+            logger.LogWarning("Quote cache {Operation} failed: {ErrorType}: {Error}", what, ex.GetType().Name, ex.Message);
         }
     }
 }

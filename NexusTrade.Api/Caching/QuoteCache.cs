@@ -56,7 +56,7 @@ public sealed class QuoteCache(HybridCache fresh, IConnectionMultiplexer redis, 
         }
         catch (Exception ex) when (CacheFailures.IsCacheFailure(ex, cancellationToken))
         {
-            logger.LogWarning("Last-known quote read failed: {Error}", ex.Message);
+            logger.LogWarning("Last-known quote read failed: {ErrorType}: {Error}", ex.GetType().Name, ex.Message);
             return null;
         }
     }
@@ -70,7 +70,7 @@ public sealed class QuoteCache(HybridCache fresh, IConnectionMultiplexer redis, 
         }
         catch (Exception ex) when (CacheFailures.IsCacheFailure(ex, cancellationToken))
         {
-            logger.LogWarning("Last-known quote write failed: {Error}", ex.Message);
+            logger.LogWarning("Last-known quote write failed: {ErrorType}: {Error}", ex.GetType().Name, ex.Message);
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class RedisCacheHealthCheck(IConnectionMultiplexer redis) : IHealt
             var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
             return HealthCheckResult.Healthy($"Redis answered in {latency.TotalMilliseconds:0.#} ms.");
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (CacheFailures.IsCacheFailure(ex, cancellationToken))
         {
             return HealthCheckResult.Degraded("Redis is unreachable: quotes are served from providers without a cache.", ex);
         }

@@ -46,16 +46,31 @@ public sealed class QuoteBroadcaster(SubscriptionHub hub, QuoteService quotes, T
         if (symbols.Length == 0) return;
 
         var changed = new ConcurrentQueue<(string Symbol, Quote Quote)>();
+        var failures = new ConcurrentQueue<Exception>();
         await Parallel.ForEachAsync(symbols, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (symbol, ct) =>
             {
-                var result = await quotes.GetQuoteAsync(symbol, ct);
+                QuoteResult result;
+                try
+                {
+                    result = await quotes.GetQuoteAsync(symbol, ct);
+                }
+                // One symbol's failure must not cancel the push of the others (Parallel.ForEachAsync would); logged once per push.
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    failures.Enqueue(ex);
+                    return;
+                }
                 if (result.Quote is not { } quote) return;
                 var version = new QuoteVersion(quote.Price, quote.VendorTimestamp, quote.Provider, quote.Stale);
                 if (_lastPushed.TryGetValue(symbol, out var last) && last == version) return;
                 _lastPushed[symbol] = version;
                 changed.Enqueue((symbol, quote));
             });
+        if (failures.TryPeek(out var first))
+        {
+            logger.LogError(first, "Quotes for {Failed} of {Subscribed} subscribed symbols failed; the others were pushed", failures.Count, symbols.Length);
+        }
         await PublishAsync(changed, cancellationToken);
     }
 

@@ -43,7 +43,7 @@ public sealed class RedisStallTests(StackFixture stack)
                 if (cached.StatusCode != HttpStatusCode.OK || fresh.StatusCode != HttpStatusCode.OK)
                 {
                     Assert.Fail($"{string.Join("; ", answers)}{Environment.NewLine}cached: {await cached.Content.ReadAsStringAsync()}" +
-                                $"{Environment.NewLine}fresh: {await fresh.Content.ReadAsStringAsync()}");
+                                $"{Environment.NewLine}fresh: {await fresh.Content.ReadAsStringAsync()}{Environment.NewLine}{await stack.Logs.ErrorEntriesAsync("api")}");
                 }
                 await Task.Delay(250); // a client's pace: well under the per-client rate limit
             }

@@ -56,12 +56,15 @@ public class StackFixture : IAsyncLifetime
 
     public string StateDirectory => _stateDirectory;
 
+    /// <summary>What each resource logged lately (for a failing test's message).</summary>
+    public ResourceLogRecorder Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         var started = Stopwatch.StartNew();
         await PrepareStateDirectoryAsync(_stateDirectory);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(Arguments(_stateDirectory), ConfigureOptions);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         Configure(builder);
         // No standard resilience handler: tests must see failures as they happen, not retried away.
         _app = await builder.BuildAsync();
