@@ -9,11 +9,12 @@
 #   bench/run.sh websocket-scale   10,000 clients x 20 symbols at default settings: memory per client, peak RSS, lag
 #   bench/run.sh soak              the soak under cycling faults (SOAK_DURATION, default 30m)
 #   bench/run.sh peers             the cached route against bare Kestrel (the ceiling) and the Node.js peer, telemetry on/off
+#   bench/run.sh profile           where the API's CPU goes on the cached route, telemetry on and off (perf samples)
 #
 # Builds Release, starts redis-server (temp dir, free port, random password), two MarketFeed simulators and the API
 # on free 127.0.0.1 ports, runs the load, and on exit stops exactly the processes it started (by PID).
 # Raw outputs go to $BENCH_OUT (default bench/results/<UTC timestamp>-<mode>/); summary.txt holds the numbers.
-# Knobs (environment): API_CPUS, CLIENT_CPUS (taskset lists for the API and the load client), BEFORE_BIN (peers: an older API build rotated beside this one), AB_RUNS (5; peers 3), WRK_DURATION (15s), WRK_CONNECTIONS (32; peers 64), SCRAPE_COUNT (200), WS_CLIENTS (1000), WS_SCALE_CLIENTS
+# Knobs (environment): API_CPUS, CLIENT_CPUS (taskset lists for the API and the load client), CLIENT_NICE (the load client's nice value), BEFORE_BIN (peers: an older API build rotated beside this one), AB_RUNS (5; peers 3), WRK_DURATION (15s), WRK_CONNECTIONS (32; peers 64), SCRAPE_COUNT (200), WS_CLIENTS (1000), WS_SCALE_CLIENTS
 # (10000), WS_SYMBOLS (20), WS_DURATION (30s), SOAK_DURATION (30m), SOAK_PHASE (45s), FEED_ENV (the simulators'
 # NAME=VALUE settings, default MarketFeed__Volatility=5; empty for the simulator's defaults), API_BIN (another API build:
 # the old side of cache-ab, the instance under test elsewhere), API_ENV (extra NAME=VALUE settings for every API
@@ -23,8 +24,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 mode=${1:-all}
-case "$mode" in all | rest | cache-ab | scrape | websocket | websocket-scale | soak | peers) ;; *)
-  echo "usage: $0 [all|rest|cache-ab|scrape|websocket|websocket-scale|soak|peers]" >&2
+case "$mode" in all | rest | cache-ab | scrape | websocket | websocket-scale | soak | peers | profile) ;; *)
+  echo "usage: $0 [all|rest|cache-ab|scrape|websocket|websocket-scale|soak|peers|profile]" >&2
   exit 2
   ;;
 esac
@@ -48,6 +49,7 @@ FEED_ENV=${FEED_ENV-MarketFeed__Volatility=5}
 
 out=${BENCH_OUT:-$here/results/$(date -u +%Y%m%d-%H%M%S)-$mode}
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # absolute: Redis and the API write their logs here from other working directories
 summary="$out/summary.txt"
 work=$(mktemp -d /tmp/nexustrade-bench.XXXXXX)
 
@@ -67,6 +69,8 @@ bench_bin="$root/bench/NexusTrade.Bench/bin/Release/net10.0/nexustrade-bench"
 . "$here/lib/soak.sh"
 # shellcheck source=lib/peers.sh
 . "$here/lib/peers.sh"
+# shellcheck source=lib/profile.sh
+. "$here/lib/profile.sh"
 
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -91,5 +95,6 @@ case "$mode" in
   websocket-scale) bench_websocket_scale ;;
   soak) bench_soak ;;
   peers) bench_peers ;;
+  profile) bench_profile ;;
 esac
 log "done; $(machine_note)"

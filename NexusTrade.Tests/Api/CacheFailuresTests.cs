@@ -30,4 +30,13 @@ public sealed class CacheFailuresTests
         cancelled.Cancel();
         Assert.False(CacheFailures.IsCacheFailure(new OperationCanceledException(cancelled.Token), cancelled.Token));
     }
+
+    [Fact]
+    public void A_Redis_failure_while_the_caller_cancels_is_still_a_cache_failure()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        // Not a cancellation: the failure is Redis's, and the caller learns of its own cancellation where it awaits next.
+        Assert.True(CacheFailures.IsCacheFailure(new RedisConnectionException(ConnectionFailureType.SocketFailure, "gone"), cancelled.Token));
+    }
 }

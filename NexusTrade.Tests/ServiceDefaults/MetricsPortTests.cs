@@ -53,7 +53,7 @@ public sealed class MetricsPortTests
         Assert.Contains("Metrics:Port", error.Message);
     }
 
-    private static async Task<WebApplication> StartAsync(int? managementPort, params int[] listen)
+    internal static async Task<WebApplication> StartAsync(int? managementPort, params int[] listen)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. listen.Select(port => Url(port, ""))]);
@@ -76,5 +76,5 @@ public sealed class MetricsPortTests
         }
     }
 
-    private static string Url(int port, string path) => $"http://127.0.0.1:{port}{path}";
+    internal static string Url(int port, string path) => $"http://127.0.0.1:{port}{path}";
 }

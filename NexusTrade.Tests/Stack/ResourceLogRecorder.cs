@@ -14,8 +14,8 @@ namespace NexusTrade.Tests.Stack;
 public sealed partial class ResourceLogRecorder : ILoggerProvider
 {
     private const string ResourceCategory = ".Resources.";
-    private const int LinesKept = 5_000;
-    private const int LinesPerEntry = 16;
+    private const int LinesKept = 1_000;
+    private const int LinesPerEntry = 40;
     private const int MaxEntries = 3;
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new(StringComparer.Ordinal);
@@ -25,21 +25,19 @@ public sealed partial class ResourceLogRecorder : ILoggerProvider
             ? new Recorder(_lines.GetOrAdd(categoryName[(at + ResourceCategory.Length)..], static _ => new ConcurrentQueue<string>()))
             : NullLogger.Instance;
 
-    /// <summary>The first error entries <paramref name="resource"/> logged, or a line saying there were none.</summary>
+    /// <summary>
+    /// The last error entries <paramref name="resource"/> logged (the newest: earlier fault tests on the shared stack
+    /// leave entries of their own), oldest first, or a line saying there were none.
+    /// </summary>
     public async Task<string> ErrorEntriesAsync(string resource)
     {
         // Resource logs reach the AppHost a moment after they are written: give the entry of a failure just seen time to arrive.
         await Task.Delay(TimeSpan.FromSeconds(2));
         var lines = _lines.TryGetValue(resource, out var kept) ? kept.Select(static line => Ansi().Replace(line, "")).ToList() : [];
+        var starts = Enumerable.Range(0, lines.Count).Where(i => ErrorEntry().IsMatch(lines[i])).TakeLast(MaxEntries).ToList();
         var entries = new StringBuilder();
-        var found = 0;
-        for (var i = 0; i < lines.Count && found < MaxEntries; i++)
-        {
-            if (!ErrorEntry().IsMatch(lines[i])) continue;
-            found++;
-            entries.AppendJoin(Environment.NewLine, lines.Skip(i).Take(LinesPerEntry)).AppendLine();
-        }
-        return found == 0 ? $"({resource} logged no error entry)" : $"{resource}'s first error entries:{Environment.NewLine}{entries}";
+        foreach (var start in starts) entries.AppendJoin(Environment.NewLine, lines.Skip(start).Take(LinesPerEntry)).AppendLine();
+        return starts.Count == 0 ? $"({resource} logged no error entry)" : $"{resource}'s last error entries:{Environment.NewLine}{entries}";
     }
 
     public void Dispose()

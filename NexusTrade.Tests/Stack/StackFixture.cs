@@ -64,7 +64,8 @@ public class StackFixture : IAsyncLifetime
         var started = Stopwatch.StartNew();
         await PrepareStateDirectoryAsync(_stateDirectory);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NexusTrade_AppHost>(Arguments(_stateDirectory), ConfigureOptions);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
+        // The recorder keeps every forwarded line: a service's error entry arrives as several Information-level lines.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs).AddFilter<ResourceLogRecorder>(null, LogLevel.Information));
         Configure(builder);
         // No standard resilience handler: tests must see failures as they happen, not retried away.
         _app = await builder.BuildAsync();

@@ -68,8 +68,9 @@ wait_http() { # url seconds
 run_bench() { # output-file args...
   local file=$1 pid status=0
   shift
-  # On CLIENT_CPUS (a taskset list) when given, so that the client can be kept off the API's CPUs (API_CPUS).
-  (exec taskset -c "${CLIENT_CPUS:-$all_cpus}" "$bench_bin" "$@") > >(tee "$file") &
+  # On CLIENT_CPUS (a taskset list) when given, so that the client can be kept off the API's CPUs (API_CPUS), and at
+  # CLIENT_NICE (0 by default; 19: the client gets a core only when the API does not want it).
+  (exec nice -n "${CLIENT_NICE:-0}" taskset -c "${CLIENT_CPUS:-$all_cpus}" "$bench_bin" "$@") > >(tee "$file") &
   pid=$!
   pids+=("$pid")
   wait "$pid" || status=$?
