@@ -31,6 +31,9 @@ stop_pid() {
 cleanup() {
   local status=$? pid
   trap - EXIT INT TERM
+  # Every process must be stopped whatever fails here: under errexit the failed `kill -CONT` of a Redis that never
+  # started ended this handler and left the simulators running.
+  set +e
   # A soak may have stopped Redis: resume it so that it can exit.
   [ -n "$redis_pid" ] && kill -CONT "$redis_pid" 2>/dev/null
   for pid in "${pids[@]+"${pids[@]}"}"; do stop_pid "$pid"; done
