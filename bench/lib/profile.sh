@@ -12,7 +12,7 @@ bench_profile() {
   for telemetry in on off; do
     start_api "profile-$telemetry" "$telemetry" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
     log "  warm-up 10 s (JIT tiering: the hot methods are re-compiled at tier 1 and named in the perf map)"
-    wrk -t2 -c"$WRK_CONNECTIONS" -d10s "http://127.0.0.1:$api_port$quote_path" >/dev/null
+    warm_up "$api_port"
     perf record -q -e cpu-clock -F 999 -g -p "$api_pid" -o "$work/perf-$telemetry.data" -- sleep "$seconds" 2>"$out/perf-$telemetry.log" &
     perf_pid=$!
     pids+=("$perf_pid")
@@ -21,7 +21,7 @@ bench_profile() {
     forget_pid "$perf_pid"
     # perf script resolves the JIT frames while the map file exists, so before the API stops.
     perf script -i "$work/perf-$telemetry.data" 2>/dev/null | python3 "$here/lib/perf-shares.py" - 40 >"$out/profile-$telemetry.txt"
-    log "  telemetry $telemetry: $(grep -m1 '^samples' "$out/profile-$telemetry.txt"); $(grep '^category' "$out/profile-$telemetry.txt" | head -1)"
+    log "  telemetry $telemetry: $(grep -m1 '^samples' "$out/profile-$telemetry.txt"); telemetry's share: $(awk '$1 == "component" && $NF == "telemetry" { s = $2 } END { print s + 0 " %" }' "$out/profile-$telemetry.txt")"
     local pid=$api_pid
     stop_apis
     rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"

@@ -4,6 +4,10 @@
 
 quote_path=/api/quotes/AAPL
 
+warm_up() { # port: 10 s of the measured load, not measured (JIT tiering to tier 1, connection pools)
+  wrk -t2 -c"$WRK_CONNECTIONS" -d10s "http://127.0.0.1:$1$quote_path" >/dev/null
+}
+
 run_wrk() { # label port pid run tsv
   local label=$1 port=$2 pid=$3 run=$4 tsv=$5 file rps p50 p99 requests ticks0 ticks1 cpu_us
   file="$out/wrk-$label-$run.txt"
@@ -31,7 +35,7 @@ rotate_wrk() { # name label:port:pid...
   log "  warm-up 10 s each (JIT tiering, connection pools)"
   for instance in "$@"; do
     IFS=: read -r label port pid <<<"$instance"
-    wrk -t2 -c"$WRK_CONNECTIONS" -d10s "http://127.0.0.1:$port$quote_path" >/dev/null
+    warm_up "$port"
   done
   for run in $(seq 1 "$AB_RUNS"); do
     for instance in "$@"; do
